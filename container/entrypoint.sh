@@ -1,0 +1,169 @@
+#!/bin/bash
+# Mounts target:$SSHMOUNT_REMOTE_PATH with sshfs at /mnt/remote and serves it over SMB as $SSHMOUNT_SHARE.
+#
+# Inputs (copied in by the helper before start, root-owned, 0600):
+#   /etc/sshmount/ssh_config    OpenSSH client config with a "Host target" block; the only config used
+#   /etc/sshmount/smb_password  password of SMB user "sshmount"; goes to smbpasswd on stdin only
+#   SSHMOUNT_SHARE              share name, ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$
+#   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
+#
+# Output: every line this script prints starts with "sshmount: " and the helper parses them:
+#   connecting | ssh: <stderr line of ssh/sshfs> | ready | reconnecting | stopped | error: <summary>
+# Exit codes: 0 stopped by SIGTERM/SIGINT, 1 mount or smbd failed, 2 invalid input.
+set -uo pipefail
+
+readonly etc=/etc/sshmount
+readonly mnt=/mnt/remote
+readonly run=/run/sshmount
+readonly connect_timeout=25
+# uid/gid: every file appears as user sshmount, whom smbd serves. noforget: inode numbers stay stable
+# for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
+# ^aes128-gcm puts the fastest cipher first without dropping the defaults a server may need.
+readonly sshfs_opts=allow_other,reconnect,ServerAliveInterval=15,ServerAliveCountMax=3,Compression=no,idmap=user,uid=1000,gid=1000,noforget,max_read=65536,Ciphers=^aes128-gcm@openssh.com
+
+say() { printf 'sshmount: %s\n' "$*"; }
+invalid() { say "error: $*"; exit 2; }
+
+share=${SSHMOUNT_SHARE:-}
+share_re='^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'
+[[ $share =~ $share_re ]] || invalid "SSHMOUNT_SHARE must match $share_re, got '$share'"
+# Samba gives these section names a special meaning; a share by that name would not be served.
+case ${share,,} in global | homes | printers) invalid "SSHMOUNT_SHARE '$share' is reserved by Samba" ;; esac
+[ -s "$etc/ssh_config" ] || invalid "missing $etc/ssh_config"
+[ -s "$etc/smb_password" ] || invalid "missing $etc/smb_password"
+
+smbd_pid='' sshfs_pid='' relay_pid=''
+
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+mount_answers() { mountpoint -q "$mnt" && timeout -s KILL 5 stat -f "$mnt" >/dev/null 2>&1; }
+
+smbd_listens() { (: <>/dev/tcp/127.0.0.1/445) 2>/dev/null; }
+
+# Prefixes each stderr line of sshfs (and the ssh it runs); keeps the likely cause for the error summary.
+relay_ssh_stderr() {
+  local line
+  while IFS= read -r line; do
+    line=${line%$'\r'}
+    [ -n "$line" ] || continue
+    say "ssh: $line"
+    # sshfs's own "read: ..." merely follows the cause when ssh exits.
+    case $line in
+      'read: '* | 'remote host has disconnected') ;;
+      *) printf '%s\n' "$line" >"$run/cause" ;;
+    esac
+  done
+}
+
+start_sshfs() {
+  rm -f "$run/cause" "$run/ssh_stderr"
+  # A fifo rather than a pipe, so both ends have their own pid: sshfs to watch, the relay to drain.
+  mkfifo "$run/ssh_stderr"
+  relay_ssh_stderr <"$run/ssh_stderr" &
+  relay_pid=$!
+  say connecting
+  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "target:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" &
+  sshfs_pid=$!
+}
+
+# Waits until the mount answers and smbd listens. 0: ready; 1: sshfs exited; 2: timed out (sshfs killed).
+await_ready() {
+  local deadline=$((SECONDS + connect_timeout))
+  while alive "$sshfs_pid"; do
+    if mount_answers && smbd_listens; then return 0; fi
+    if ((SECONDS >= deadline)); then
+      # ssh may sit in connect() for long; killing the relay makes its next write fail instead.
+      kill "$sshfs_pid" "$relay_pid" 2>/dev/null
+      return 2
+    fi
+    sleep 0.2
+  done
+  # The relay ends once sshfs and ssh have closed stderr, i.e. every line has been printed.
+  wait_gone "$relay_pid"
+  return 1
+}
+
+failure_summary() {
+  case $1 in
+    2) echo "no answer from the server within ${connect_timeout}s" ;;
+    *) echo "mount failed: $(cat "$run/cause" 2>/dev/null || echo "sshfs exited")" ;;
+  esac
+}
+
+unmount() { fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -uz "$mnt" 2>/dev/null; }
+
+any_alive() {
+  local pid
+  for pid; do alive "$pid" && return 0; done
+  return 1
+}
+
+# Waits up to ~2 s for the given processes to end; stragglers die with the container.
+wait_gone() {
+  local i
+  for i in {1..20}; do
+    any_alive "$@" || return 0
+    sleep 0.1
+  done
+}
+
+stop() {
+  trap '' TERM INT
+  alive "$smbd_pid" && kill "$smbd_pid"
+  wait_gone "$smbd_pid"
+  unmount
+  alive "$sshfs_pid" && kill "$sshfs_pid"
+  wait_gone "$sshfs_pid" "$relay_pid"
+  say stopped
+  exit 0
+}
+
+fail() {
+  say "error: $*"
+  alive "$smbd_pid" && kill "$smbd_pid"
+  unmount
+  exit 1
+}
+
+trap stop TERM INT
+mkdir -p "$run"
+# Inode numbers start afresh with every mount, so Mac metadata kept from an earlier run would
+# attach to unrelated files.
+rm -f /var/lib/sshmount/xattr.tdb
+sed "s/@SHARE@/$share/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
+
+# sshfs first: the connection is the slow part, and smbd starts while it is under way.
+start_sshfs
+
+# smbpasswd -a also resets the password of an existing user, so a restarted container just works.
+IFS= read -r password <"$etc/smb_password" || true
+out=$(printf '%s\n%s\n' "$password" "$password" | smbpasswd -s -a sshmount 2>&1) ||
+  fail "smbpasswd could not set the SMB password: ${out//$'\n'/ }"
+unset password
+
+# smbd kills its whole process group when it exits, so it must have its own (no --no-process-group).
+smbd --foreground --debug-stdout &
+smbd_pid=$!
+
+await_ready
+status=$?
+((status == 0)) || fail "$(failure_summary "$status")"
+say ready
+
+# sshfs reconnects ssh by itself ("reconnect"); this loop covers sshfs itself dying.
+while :; do
+  sleep 2 &
+  wait $!
+  alive "$smbd_pid" || fail "smbd exited"
+  alive "$sshfs_pid" && continue
+  say reconnecting
+  until
+    fusermount3 -uz "$mnt" 2>/dev/null
+    start_sshfs
+    await_ready
+  do
+    sleep 2 &
+    wait $!
+  done
+  say ready
+done

@@ -1,0 +1,163 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createTar } from "./docker/archive";
+import { containerLogs, removeContainer } from "./docker/containers";
+import { ensureImage } from "./docker/image";
+import { ensureNetwork } from "./docker/network";
+import { SshmountError } from "./errors";
+import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
+import type { Runtime } from "./runtime";
+
+export const DEMO_IMAGE = "sshmount-demo-sshd";
+export const DEMO_ROLE = "demo-server";
+
+export interface DemoServerOptions {
+  /** Container name, also the host name other containers on the network reach it by. */
+  serverName?: string;
+  /** Alias written into the generated ssh config. */
+  alias?: string;
+  /** Where keys, known_hosts and the ssh config are kept; the user's ~/.ssh is never touched. */
+  stateDir?: string;
+  onProgress?: MountOptions["onProgress"];
+}
+
+export interface DemoServer {
+  serverName: string;
+  alias: string;
+  sshConfig: string;
+  stateDir: string;
+  /** The client's private key, for tests that need a second identity. */
+  identityFile: string;
+  hostPublicKey: string;
+}
+
+export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): string {
+  const cache = runtime.env.XDG_CACHE_HOME || path.join(runtime.home, ".cache");
+  return path.join(cache, "sshmount", "demo");
+}
+
+async function ensureKey(runtime: Runtime, file: string, comment: string): Promise<void> {
+  try {
+    await fs.access(file);
+    return;
+  } catch {
+    // generate below
+  }
+  const result = await runtime.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
+  if (result.exitCode !== 0) throw new Error(`ssh-keygen failed: ${result.stderr.trim()}`);
+}
+
+function quote(value: string): string {
+  return `"${value}"`;
+}
+
+async function waitForSshd(runtime: Runtime, id: string): Promise<void> {
+  const container = runtime.docker.getContainer(id);
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const state = (await container.inspect()).State;
+    const log = await containerLogs(container);
+    if (/Server listening on/.test(log)) return;
+    if (!state.Running) throw new SshmountError("mount-failed", "The demo SSH server did not start", { detail: log.trim() });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new SshmountError("timeout", "The demo SSH server did not start within 20 s", {});
+}
+
+/**
+ * Starts a throwaway OpenSSH server with sample files on the mount network, with a client key and a
+ * pinned host key generated here, so the demo keeps StrictHostKeyChecking on like any real host.
+ */
+export async function startDemoServer(runtime: Runtime, options: DemoServerOptions = {}): Promise<DemoServer> {
+  const serverName = options.serverName ?? "sshmount-demo-server";
+  const alias = options.alias ?? "sshmount-demo";
+  const stateDir = options.stateDir ?? defaultDemoStateDir(runtime);
+  await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const identityFile = path.join(stateDir, "id_ed25519");
+  const hostKey = path.join(stateDir, "ssh_host_ed25519_key");
+  await ensureKey(runtime, identityFile, "sshmount-demo-client");
+  await ensureKey(runtime, hostKey, "sshmount-demo-host");
+  const clientPublicKey = (await fs.readFile(`${identityFile}.pub`, "utf8")).trim();
+  const hostPublicKey = (await fs.readFile(`${hostKey}.pub`, "utf8")).trim();
+  const [keyType, keyData] = hostPublicKey.split(/\s+/);
+  const knownHosts = path.join(stateDir, "known_hosts");
+  await fs.writeFile(knownHosts, `${serverName} ${keyType} ${keyData}\n`, { mode: 0o600 });
+  const sshConfig = path.join(stateDir, "ssh_config");
+  await fs.writeFile(
+    sshConfig,
+    [
+      `Host ${alias}`,
+      `  HostName ${serverName}`,
+      "  User demo",
+      `  IdentityFile ${quote(identityFile)}`,
+      "  IdentitiesOnly yes",
+      `  UserKnownHostsFile ${quote(knownHosts)}`,
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+
+  options.onProgress?.({ step: "image", message: "Preparing the demo SSH server" });
+  const image = await ensureImage(runtime.docker, {
+    dir: path.join(runtime.packageRoot, "demo", "sshd"),
+    repository: DEMO_IMAGE,
+    onProgress: ({ line }) => options.onProgress?.({ step: "image", message: `Building the demo server image: ${line}` }),
+  });
+  await ensureNetwork(runtime.docker, runtime.network);
+  const running = await runtime.docker
+    .getContainer(serverName)
+    .inspect()
+    .catch(() => undefined);
+  // A server already running this image keeps serving the mounts that use it.
+  if (running?.State.Running && running.Config.Image === image.tag) {
+    return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
+  }
+  await removeContainer(runtime.docker.getContainer(serverName));
+  const container = await runtime.docker.createContainer({
+    name: serverName,
+    Image: image.tag,
+    Labels: { "sshmount.role": DEMO_ROLE },
+    Env: [`AUTHORIZED_KEYS=${clientPublicKey}`],
+    HostConfig: { NetworkMode: runtime.network },
+  });
+  try {
+    await container.putArchive(
+      createTar([
+        { path: "ssh/ssh_host_ed25519_key", mode: 0o600, content: await fs.readFile(hostKey) },
+        { path: "ssh/ssh_host_ed25519_key.pub", mode: 0o644, content: `${hostPublicKey}\n` },
+      ]),
+      { path: "/etc" },
+    );
+    await container.start();
+    await waitForSshd(runtime, container.id);
+  } catch (error) {
+    await removeContainer(container);
+    throw error;
+  }
+  return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
+}
+
+export async function stopDemoServer(runtime: Runtime, serverName = "sshmount-demo-server"): Promise<void> {
+  await removeContainer(runtime.docker.getContainer(serverName));
+}
+
+export const DEMO_MOUNT_NAME = "demo";
+
+/** `sshmount demo`: the demo server, mounted as "demo". */
+export async function demo(runtime: Runtime, options: Pick<MountOptions, "onProgress" | "probe"> = {}): Promise<MountInfo> {
+  const server = await startDemoServer(runtime, { onProgress: options.onProgress });
+  try {
+    return await mount(runtime, server.alias, "", { ...options, name: DEMO_MOUNT_NAME, sshConfig: server.sshConfig });
+  } catch (error) {
+    await stopDemoServer(runtime, server.serverName);
+    throw error;
+  }
+}
+
+/** Removes the demo mount and its server. */
+export async function stopDemo(runtime: Runtime): Promise<void> {
+  await unmount(runtime, DEMO_MOUNT_NAME).catch((error) => {
+    if (!(error instanceof SshmountError && error.kind === "not-found")) throw error;
+  });
+  await stopDemoServer(runtime);
+}

@@ -1,0 +1,45 @@
+import type Docker from "dockerode";
+import { readTar } from "./archive";
+
+/** Docker multiplexes stdout and stderr of a non-TTY container into 8-byte-headed frames. */
+export function demuxLogs(buffer: Buffer): string {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    chunks.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function containerLogs(container: Docker.Container, tail?: number): Promise<string> {
+  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, ...(tail ? { tail } : {}) })) as unknown;
+  return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+}
+
+/** Reads one file out of a container, running or not, through the archive API. */
+export async function readContainerFile(container: Docker.Container, file: string): Promise<Buffer> {
+  const stream = await container.getArchive({ path: file });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  const entries = readTar(Buffer.concat(chunks));
+  const content = entries.get(file.split("/").pop() ?? file);
+  if (!content) throw new Error(`${file} is not in the container`);
+  return content;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number })?.statusCode === 404;
+}
+
+/** Removes a container and its anonymous volumes; a container that is already gone is not an error. */
+export async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    const status = (error as { statusCode?: number })?.statusCode;
+    // 409: removal already in progress, started by someone else.
+    if (status !== 404 && status !== 409) throw error;
+  }
+}

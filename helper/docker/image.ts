@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type Docker from "dockerode";
+import { SshmountError } from "../errors";
+
+export const IMAGE_LABEL = "sshmount.image";
+
+/** Every file of a build context, relative and sorted, so the hash does not depend on directory order. */
+export async function contextFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort();
+}
+
+/** A hash of names, exec bits and contents: any edit gives a new tag, an unchanged tree the same one. */
+export async function contextHash(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of await contextFiles(dir)) {
+    const full = path.join(dir, file);
+    const stat = await fs.stat(full);
+    hash.update(`${file}\0${stat.mode & 0o111 ? "x" : "-"}\0`);
+    hash.update(await fs.readFile(full));
+    hash.update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+export interface BuildProgress {
+  /** One line of build output, e.g. "Step 3/9 : RUN apt-get …". */
+  line: string;
+}
+
+export interface EnsureImageOptions {
+  dir: string;
+  repository: string;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface ImageResult {
+  tag: string;
+  built: boolean;
+}
+
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function followBuild(docker: Docker, stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+  const tail: string[] = [];
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: BuildEvent[]) => {
+        const failed = error?.message ?? events.find((event) => event.error)?.error;
+        if (failed) {
+          reject(
+            new SshmountError("image-build-failed", "Building the sshmount container image failed", {
+              detail: [...tail.slice(-5), failed].join("\n"),
+            }),
+          );
+        } else {
+          resolve();
+        }
+      },
+      (event: BuildEvent) => {
+        const line = (event.stream ?? event.status ?? "").trim();
+        if (!line) return;
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        onLine(line);
+      },
+    );
+  });
+}
+
+/** Builds the image for a context directory unless an image for exactly this content already exists. */
+export async function ensureImage(docker: Docker, options: EnsureImageOptions): Promise<ImageResult> {
+  const tag = `${options.repository}:${await contextHash(options.dir)}`;
+  if (await imageExists(docker, tag)) return { tag, built: false };
+  const stream = await docker.buildImage(
+    { context: options.dir, src: await contextFiles(options.dir) },
+    { t: tag, labels: { [IMAGE_LABEL]: options.repository }, rm: true, forcerm: true },
+  );
+  await followBuild(docker, stream, (line) => options.onProgress?.({ line }));
+  await removeStaleImages(docker, options.repository, tag);
+  return { tag, built: true };
+}
+
+/** Images of earlier contexts are dead weight once a new one exists; one still used by a container stays. */
+async function removeStaleImages(docker: Docker, repository: string, keep: string): Promise<void> {
+  const images = await docker.listImages({ filters: { label: [`${IMAGE_LABEL}=${repository}`] } });
+  for (const image of images) {
+    if ((image.RepoTags ?? []).includes(keep)) continue;
+    await docker
+      .getImage(image.Id)
+      .remove()
+      .catch(() => undefined);
+  }
+}

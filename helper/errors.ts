@@ -1,0 +1,106 @@
+/**
+ * Every failure a user can meet, as a kind plus the facts needed to explain it. The UI and the CLI only
+ * render `describeError()`; the words and the fix live here, in one place.
+ */
+export type ErrorKind =
+  | "docker-unavailable"
+  | "image-build-failed"
+  | "ssh-config-invalid"
+  | "auth-failed"
+  | "host-key-unknown"
+  | "host-key-changed"
+  | "host-unreachable"
+  | "path-missing"
+  | "mount-failed"
+  | "timeout"
+  | "name-taken"
+  | "not-found"
+  | "invalid-input"
+  | "unsupported"
+  | "internal";
+
+export interface ErrorFacts {
+  /** The exact text ssh, sshfs or Docker printed, when there is one. */
+  detail?: string;
+  alias?: string;
+  host?: string;
+  remotePath?: string;
+  name?: string;
+  /** Docker endpoints that were tried, for docker-unavailable. */
+  tried?: string[];
+  file?: string;
+}
+
+export class SshmountError extends Error {
+  readonly kind: ErrorKind;
+  readonly facts: ErrorFacts;
+
+  constructor(kind: ErrorKind, message: string, facts: ErrorFacts = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SshmountError";
+    this.kind = kind;
+    this.facts = facts;
+  }
+}
+
+export function isSshmountError(error: unknown): error is SshmountError {
+  return error instanceof SshmountError;
+}
+
+export interface ErrorDescription {
+  kind: ErrorKind;
+  message: string;
+  hint: string;
+}
+
+const dockerStartHint =
+  "Start OrbStack (https://orbstack.dev) or Docker Desktop and try again; on Linux start the Docker service. " +
+  "To use another engine, set DOCKER_HOST or pass its socket.";
+
+function hintFor(error: SshmountError): string {
+  const { facts } = error;
+  const target = facts.alias ?? "the host";
+  switch (error.kind) {
+    case "docker-unavailable":
+      return dockerStartHint;
+    case "image-build-failed":
+      return "Check that Docker can reach the Debian package mirror, then try again. `sshmount logs` is not available until the image builds.";
+    case "ssh-config-invalid":
+      return `Fix the line OpenSSH complains about${facts.file ? ` in ${facts.file}` : ""}; \`ssh -G ${target}\` shows the same error.`;
+    case "auth-failed":
+      return `Check that \`ssh ${target}\` works in a terminal without a password prompt: load your key into the agent (\`ssh-add\`) or set IdentityFile for this host.`;
+    case "host-key-unknown":
+      return `Connect once with \`ssh ${target}\` in a terminal, compare the fingerprint with the server's, and accept it; then mount again.`;
+    case "host-key-changed":
+      return `The server's host key differs from the one in your known_hosts. If the server was reinstalled, verify the new key with its administrator and run \`ssh-keygen -R ${facts.host ?? target}\`; otherwise do not connect.`;
+    case "host-unreachable":
+      return `Check the host name, your network or VPN, and that \`ssh ${target}\` connects from this machine.`;
+    case "path-missing":
+      return `Check the path with \`ssh ${target} ls -d ${facts.remotePath ?? "PATH"}\`, or leave it empty to mount your home folder.`;
+    case "mount-failed":
+      return "See the ssh message above; `sshmount logs NAME` shows the container's full log.";
+    case "timeout":
+      return `The host did not answer in time. Check that \`ssh ${target}\` connects, then try again.`;
+    case "name-taken":
+      return "Choose another name with --name, or unmount the existing mount first.";
+    case "not-found":
+      return "Run `sshmount list` to see the current mounts.";
+    case "invalid-input":
+      return "Correct the value and try again.";
+    case "unsupported":
+      return "See `sshmount doctor` for what this machine supports.";
+    case "internal":
+      return "This is a bug in sshmount; please report it with `sshmount doctor --json` output.";
+  }
+}
+
+/** The one place errors become user words. Anything that is not ours is reported as internal. */
+export function describeError(error: unknown): ErrorDescription {
+  if (isSshmountError(error)) {
+    const { detail } = error.facts;
+    const message = detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message;
+    return { kind: error.kind, message, hint: hintFor(error) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: "internal", message, hint: hintFor(new SshmountError("internal", message)) };
+}

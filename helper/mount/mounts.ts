@@ -1,0 +1,377 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type Docker from "dockerode";
+import { createTar } from "../docker/archive";
+import { containerLogs, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
+import { ensureImage } from "../docker/image";
+import { ensureNetwork } from "../docker/network";
+import { SshmountError } from "../errors";
+import { chooseEndpoint, smbUrl, type ProbeResult } from "../reach";
+import type { Runtime } from "../runtime";
+import { classifySshFailure } from "../ssh/classify";
+import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
+import { knownHostLines } from "../ssh/known-hosts";
+import { resolveHost, validateAlias, type SshHostOptions } from "../ssh/options";
+import { buildInputFiles, newSmbPassword, SMB_USER } from "./inputs";
+import { containerName, defaultMountName, displayRemotePath, normalizeRemotePath, validateMountName } from "./naming";
+import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./status";
+
+export const MOUNT_IMAGE = "sshmount";
+const LABEL = {
+  role: "sshmount.role",
+  name: "sshmount.name",
+  alias: "sshmount.alias",
+  remotePath: "sshmount.remote-path",
+  sshConfig: "sshmount.ssh-config",
+  destination: "sshmount.destination",
+  smbUser: "sshmount.smb-user",
+  created: "sshmount.created",
+} as const;
+
+export interface SmbInfo {
+  url: string;
+  host: string;
+  port: number;
+  share: string;
+  user: string;
+  password?: string;
+}
+
+export interface MountInfo {
+  name: string;
+  alias: string;
+  /** As the user reads it: "~" for the home folder, "~/x" for paths relative to it. */
+  remotePath: string;
+  status: MountStatus;
+  container: string;
+  /** user@host:port as OpenSSH resolved it. */
+  destination: string;
+  createdAt: string;
+  smb: SmbInfo;
+  /** The entrypoint's last error, for status "error". */
+  error?: string;
+}
+
+export type MountStep = "docker" | "image" | "network" | "connecting" | "ready";
+
+export interface MountProgress {
+  step: MountStep;
+  message: string;
+}
+
+export interface MountOptions {
+  name?: string;
+  /** ssh config file; OpenSSH's default (~/.ssh/config) when not given. */
+  sshConfig?: string;
+  onProgress?: (progress: MountProgress) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Overrides the reachability probe (tests; issue D's detection). */
+  probe?: (host: string, port: number) => Promise<ProbeResult>;
+}
+
+type ContainerSummary = Docker.ContainerInfo;
+
+async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABEL.role}=mount`] } });
+}
+
+function sameTarget(labels: Record<string, string>, alias: string, remotePath: string, sshConfig: string): boolean {
+  return labels[LABEL.alias] === alias && labels[LABEL.remotePath] === remotePath && labels[LABEL.sshConfig] === sshConfig;
+}
+
+async function describe(
+  runtime: Runtime,
+  id: string,
+  options: { password?: boolean; probe?: MountOptions["probe"] } = {},
+): Promise<MountInfo> {
+  const container = runtime.docker.getContainer(id);
+  const info = await container.inspect();
+  const labels = info.Config.Labels ?? {};
+  const events = parseLog(await containerLogs(container, 200));
+  const status = statusFrom(info.State as never, events);
+  const share = labels[LABEL.name];
+  const user = labels[LABEL.smbUser] ?? SMB_USER;
+  const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress || undefined;
+  const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
+  const endpoint = info.State.Running
+    ? await chooseEndpoint(ip, published ? Number(published.HostPort) : undefined, options.probe)
+    : undefined;
+  const smb: SmbInfo = {
+    url: endpoint ? smbUrl(endpoint, user, share) : "",
+    host: endpoint?.host ?? "",
+    port: endpoint?.port ?? 0,
+    share,
+    user,
+  };
+  if (options.password) smb.password = (await readContainerFile(container, "/etc/sshmount/smb_password")).toString();
+  const lastError = [...events].reverse().find((event) => event.type === "error");
+  return {
+    name: share,
+    alias: labels[LABEL.alias],
+    remotePath: displayRemotePath(labels[LABEL.remotePath] ?? ""),
+    status,
+    container: info.Name.replace(/^\//, ""),
+    destination: labels[LABEL.destination] ?? "",
+    createdAt: labels[LABEL.created] ?? info.Created,
+    smb,
+    ...(status === "error" && lastError?.type === "error" ? { error: lastError.text } : {}),
+  };
+}
+
+/** Picks the default name, adding -2, -3… when another target already holds it. */
+function freeName(base: string, taken: Set<string>): string {
+  if (!taken.has(base)) return base;
+  for (let suffix = 2; ; suffix++) {
+    const candidate = `${base.slice(0, 58)}-${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+function agentSource(runtime: Runtime): string | undefined {
+  const socket = runtime.env.SSH_AUTH_SOCK;
+  if (!socket) return undefined;
+  // Docker Desktop and OrbStack forward the Mac's agent at this path inside their VM.
+  return runtime.platform === "darwin" ? "/run/host-services/ssh-auth.sock" : socket;
+}
+
+async function agentAvailable(runtime: Runtime): Promise<string | undefined> {
+  const source = agentSource(runtime);
+  if (!source || runtime.platform === "darwin") return source;
+  try {
+    return (await fs.stat(source)).isSocket() ? source : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SshmountError("mount-failed", "Mount cancelled", { detail: "cancelled by the user" });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits until start number `run` of the container says "ready" (earlier starts' lines stay in the log),
+ * or turns its exit into the typed error its ssh output describes.
+ */
+async function waitReady(
+  container: Docker.Container,
+  run: number,
+  host: SshHostOptions,
+  remotePath: string,
+  options: MountOptions,
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  const context = { alias: host.alias, host: host.hostName, remotePath: displayRemotePath(remotePath) };
+  for (;;) {
+    checkAborted(options.signal);
+    const state = (await container.inspect()).State;
+    const events = parseLog(await containerLogs(container));
+    const current = runCount(events) >= run ? latestRun(events) : [];
+    if (state.Running && statusFrom(state, current) === "ready") return;
+    if (!state.Running && !state.Restarting) {
+      const sshLines = current.flatMap((event) => (event.type === "ssh" ? [event.text] : []));
+      const errorLine = current.find((event) => event.type === "error");
+      if (sshLines.length === 0 && errorLine?.type === "error") {
+        throw new SshmountError("mount-failed", `Mounting ${host.alias} failed`, { ...context, detail: errorLine.text });
+      }
+      throw classifySshFailure(sshLines, context);
+    }
+    if (Date.now() > deadline) {
+      throw new SshmountError("timeout", `${host.alias} did not answer within ${Math.round(timeoutMs / 1000)} s`, context);
+    }
+    await sleep(150);
+  }
+}
+
+/** Checks what the user typed before anything starts, so bad input never costs a Docker round trip. */
+export function validateMountRequest(alias: string, remotePath: string, name: string | undefined): void {
+  validateAlias(alias);
+  normalizeRemotePath(remotePath);
+  if (name !== undefined) validateMountName(name);
+}
+
+/**
+ * Mounts ALIAS:REMOTE_PATH: one container per mount, so a hung server freezes only its own share.
+ * Mounting the same target again returns the existing mount (started again if it was stopped). On any
+ * failure the container is removed before the typed error is thrown.
+ */
+export async function mount(runtime: Runtime, alias: string, remotePathInput: string, options: MountOptions = {}): Promise<MountInfo> {
+  const progress = (step: MountStep, message: string) => options.onProgress?.({ step, message });
+  validateMountRequest(alias, remotePathInput, options.name);
+  const remotePath = normalizeRemotePath(remotePathInput);
+  const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
+  const host = await resolveHost(alias, { configFile: sshConfig || undefined, run: runtime.run, env: runtime.env, home: runtime.home });
+
+  progress("docker", "Checking Docker");
+  const existing = await managedContainers(runtime.docker);
+  const same = existing.find(
+    (summary) =>
+      sameTarget(summary.Labels, alias, remotePath, sshConfig) &&
+      (options.name === undefined || summary.Labels[LABEL.name] === options.name),
+  );
+  if (same) {
+    const container = runtime.docker.getContainer(same.Id);
+    let run = runCount(parseLog(await containerLogs(container)));
+    if (same.State !== "running") {
+      progress("connecting", `Connecting to ${alias}`);
+      await container.start();
+      run += 1;
+    }
+    await waitReady(container, run, host, remotePath, options);
+    progress("ready", "Mounted");
+    return describe(runtime, same.Id, { password: true, probe: options.probe });
+  }
+  const taken = new Set(existing.map((summary) => summary.Labels[LABEL.name]));
+  if (options.name !== undefined && taken.has(options.name)) {
+    throw new SshmountError("name-taken", `A mount named "${options.name}" already exists for another host or path`, {
+      name: options.name,
+    });
+  }
+  const name = options.name ?? freeName(defaultMountName(alias, remotePath), taken);
+
+  const image = await ensureImage(runtime.docker, {
+    dir: path.join(runtime.packageRoot, "container"),
+    repository: MOUNT_IMAGE,
+    onProgress: ({ line }) => progress("image", `Building the container image (first run only): ${line}`),
+  });
+  progress("network", "Preparing the network");
+  await ensureNetwork(runtime.docker, runtime.network);
+
+  const agent = await agentAvailable(runtime);
+  const password = newSmbPassword();
+  const inputs = await buildInputFiles(host, await knownHostLines(host, runtime.run), password, Boolean(agent));
+  checkAborted(options.signal);
+
+  let container: Docker.Container | undefined;
+  try {
+    container = await runtime.docker.createContainer({
+      name: containerName(name),
+      Image: image.tag,
+      Labels: {
+        [LABEL.role]: "mount",
+        [LABEL.name]: name,
+        [LABEL.alias]: alias,
+        [LABEL.remotePath]: remotePath,
+        [LABEL.sshConfig]: sshConfig,
+        [LABEL.destination]: `${host.user}@${host.hostName}:${host.port}`,
+        [LABEL.smbUser]: SMB_USER,
+        [LABEL.created]: new Date().toISOString(),
+      },
+      Env: [
+        `SSHMOUNT_SHARE=${name}`,
+        `SSHMOUNT_REMOTE_PATH=${remotePath}`,
+        ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
+      ],
+      ExposedPorts: { "445/tcp": {} },
+      HostConfig: {
+        CapAdd: ["SYS_ADMIN"],
+        Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
+        PortBindings: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
+        NetworkMode: runtime.network,
+        RestartPolicy: { Name: "no" },
+        Binds: agent ? [`${agent}:${CONTAINER_AGENT_SOCKET}`] : [],
+      },
+    });
+    await container.putArchive(createTar(inputs.entries), { path: "/etc" });
+    checkAborted(options.signal);
+    progress("connecting", `Connecting to ${alias}`);
+    await container.start();
+    await waitReady(container, 1, host, remotePath, options);
+    // Only a mount that worked once may come back by itself after a crash or an engine restart.
+    await container.update({ RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } });
+    progress("ready", "Mounted");
+    return await describe(runtime, container.id, { password: true, probe: options.probe });
+  } catch (error) {
+    if (container) await removeContainer(container);
+    if (error instanceof SshmountError) throw error;
+    if ((error as { statusCode?: number })?.statusCode === 409) {
+      throw new SshmountError("name-taken", `A mount named "${name}" is being created right now`, { name });
+    }
+    throw error;
+  }
+}
+
+export async function list(runtime: Runtime, options: Pick<MountOptions, "probe"> = {}): Promise<MountInfo[]> {
+  const containers = await managedContainers(runtime.docker);
+  const mounts = await Promise.all(
+    containers.map((summary) =>
+      describe(runtime, summary.Id, options).catch((error) => {
+        // Removed while we looked: it is simply not a mount any more.
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }),
+    ),
+  );
+  return mounts.filter((mount): mount is MountInfo => mount !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function findMount(runtime: Runtime, name: string): Promise<ContainerSummary> {
+  const match = (await managedContainers(runtime.docker)).find((summary) => summary.Labels[LABEL.name] === name);
+  if (!match) throw new SshmountError("not-found", `There is no mount named "${name}"`, { name });
+  return match;
+}
+
+export async function get(runtime: Runtime, name: string, options: { password?: boolean } = {}): Promise<MountInfo> {
+  return describe(runtime, (await findMount(runtime, name)).Id, options);
+}
+
+/** The mount created most recently: what "Open Last Mount" means without keeping any state of our own. */
+export async function last(runtime: Runtime): Promise<MountInfo | undefined> {
+  const containers = await managedContainers(runtime.docker);
+  const newest = containers.sort((a, b) => (b.Labels[LABEL.created] ?? "").localeCompare(a.Labels[LABEL.created] ?? ""))[0];
+  return newest ? describe(runtime, newest.Id, { password: true }) : undefined;
+}
+
+/** Starts a stopped mount again and waits until it serves. */
+export async function start(runtime: Runtime, name: string, options: MountOptions = {}): Promise<MountInfo> {
+  const summary = await findMount(runtime, name);
+  const labels = summary.Labels;
+  return mount(runtime, labels[LABEL.alias], labels[LABEL.remotePath], { ...options, name, sshConfig: labels[LABEL.sshConfig] || undefined });
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops the container (the entrypoint unmounts cleanly on SIGTERM) and removes it. A mount that does not
+ * stop in time is removed by force, so unmount never hangs.
+ */
+async function removeMount(runtime: Runtime, id: string): Promise<void> {
+  const container = runtime.docker.getContainer(id);
+  await withTimeout(
+    container.stop({ t: 5 }).catch(() => undefined),
+    15_000,
+  );
+  await removeContainer(container);
+}
+
+export async function unmount(runtime: Runtime, name: string): Promise<string[]> {
+  const summary = await findMount(runtime, name);
+  await removeMount(runtime, summary.Id);
+  return [name];
+}
+
+export async function unmountAll(runtime: Runtime): Promise<string[]> {
+  const containers = await managedContainers(runtime.docker);
+  await Promise.all(containers.map((summary) => removeMount(runtime, summary.Id)));
+  return containers.map((summary) => summary.Labels[LABEL.name]).sort();
+}
+
+export async function logs(runtime: Runtime, name: string): Promise<string> {
+  const summary = await findMount(runtime, name);
+  return containerLogs(runtime.docker.getContainer(summary.Id));
+}

@@ -1,0 +1,70 @@
+import { SshmountError } from "../errors";
+
+export const CONTAINER_PREFIX = "sshmount-";
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * sftp paths are relative to the login directory, so "~" and "~/x" become "" and "x": sshfs mounts ""
+ * as the home folder. Everything else is kept byte for byte; only control characters are refused, since
+ * they cannot be shown or typed back by the user.
+ */
+export function normalizeRemotePath(input: string | undefined): string {
+  const value = input ?? "";
+  if (/[\0-\x1f\x7f]/.test(value)) {
+    throw new SshmountError("invalid-input", "The remote path contains control characters (such as a newline)", {
+      remotePath: value,
+    });
+  }
+  if (value.length > 4096) {
+    throw new SshmountError("invalid-input", "The remote path is longer than 4096 characters", {});
+  }
+  let path = value;
+  if (path === "~" || path === "~/") path = "";
+  else if (path.startsWith("~/")) path = path.slice(2);
+  if (path.length > 1) path = path.replace(/\/+$/, "");
+  return path;
+}
+
+/** How a normalized path reads to the user: home-relative paths keep their "~". */
+export function displayRemotePath(path: string): string {
+  if (path === "") return "~";
+  return path.startsWith("/") ? path : `~/${path}`;
+}
+
+/** Splits `ALIAS[:REMOTE_PATH]` at the first colon; aliases never contain one. */
+export function parseTarget(target: string): { alias: string; remotePath: string } {
+  const colon = target.indexOf(":");
+  if (colon < 0) return { alias: target, remotePath: "" };
+  return { alias: target.slice(0, colon), remotePath: target.slice(colon + 1) };
+}
+
+export function validateMountName(name: string): string {
+  if (!namePattern.test(name)) {
+    throw new SshmountError(
+      "invalid-input",
+      `"${name.slice(0, 70)}" is not a valid mount name: use 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      { name },
+    );
+  }
+  return name;
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .replace(/-+$/, "");
+}
+
+/** A readable default name: the alias, plus the last folder of the path when it is not the home folder. */
+export function defaultMountName(alias: string, remotePath: string): string {
+  const folder = remotePath.split("/").filter(Boolean).pop() ?? "";
+  const base = slug(alias) || "mount";
+  const withFolder = folder && slug(folder) ? `${base}-${slug(folder)}` : base;
+  return withFolder.slice(0, 56).replace(/[^a-z0-9]+$/, "") || "mount";
+}
+
+export function containerName(name: string): string {
+  return `${CONTAINER_PREFIX}${name}`;
+}

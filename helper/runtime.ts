@@ -1,0 +1,64 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type Docker from "dockerode";
+import { connectEngine, type EngineEndpoint } from "./docker/engine";
+import { networkName } from "./docker/network";
+import { runCommand, type CommandRunner } from "./process";
+
+/** Everything the verbs touch outside themselves, injectable so tests never patch globals. */
+export interface HelperOptions {
+  /** Docker socket or host URL; otherwise DOCKER_HOST, the CLI context, then well-known sockets. */
+  dockerSocket?: string;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  platform?: NodeJS.Platform;
+  run?: CommandRunner;
+  /** Folder holding container/ and demo/ (the package root); found from this file when not given. */
+  packageRoot?: string;
+}
+
+export interface Runtime {
+  docker: Docker;
+  endpoint: EngineEndpoint;
+  env: NodeJS.ProcessEnv;
+  home: string;
+  platform: NodeJS.Platform;
+  run: CommandRunner;
+  network: string;
+  packageRoot: string;
+}
+
+/** Walks up from this module to the folder with container/Dockerfile: the same code runs from helper/ and bin/. */
+export function findPackageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, "container", "Dockerfile"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`container/Dockerfile not found above ${start}`);
+    dir = parent;
+  }
+}
+
+export function baseRuntime(options: HelperOptions = {}) {
+  const env = options.env ?? process.env;
+  return {
+    env,
+    home: options.home ?? env.HOME ?? os.homedir(),
+    platform: options.platform ?? process.platform,
+    run: options.run ?? runCommand,
+  };
+}
+
+export async function createRuntime(options: HelperOptions = {}): Promise<Runtime> {
+  const base = baseRuntime(options);
+  const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
+  return {
+    ...base,
+    docker,
+    endpoint,
+    network: networkName(base.env),
+    packageRoot: options.packageRoot ?? findPackageRoot(),
+  };
+}

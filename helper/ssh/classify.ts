@@ -1,0 +1,68 @@
+import { SshmountError, type ErrorKind } from "../errors";
+
+interface Rule {
+  kind: ErrorKind;
+  pattern: RegExp;
+  message: string;
+}
+
+/**
+ * OpenSSH and sshfs report failures only as text. Order matters: a changed key also prints "Host key
+ * verification failed", and an unknown key is reported before any authentication happens.
+ */
+const rules: Rule[] = [
+  {
+    kind: "host-key-changed",
+    pattern: /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/,
+    message: "The host key of {host} has changed",
+  },
+  {
+    kind: "host-key-unknown",
+    pattern: /No \S+ host key is known for|Host key verification failed/,
+    message: "The host key of {host} is not in your known_hosts",
+  },
+  {
+    kind: "auth-failed",
+    pattern: /Permission denied \(|Too many authentication failures|Authentication failed/,
+    message: "{host} refused the login",
+  },
+  {
+    kind: "host-unreachable",
+    pattern:
+      /Could not resolve hostname|Name or service not known|Connection refused|Connection timed out|No route to host|Network is unreachable|Operation timed out|kex_exchange_identification|Connection reset by peer|Connection closed by/,
+    message: "Cannot reach {host}",
+  },
+  {
+    kind: "path-missing",
+    pattern: /No such file or directory|Not a directory/,
+    message: "The remote folder {path} does not exist on {host}",
+  },
+];
+
+export interface ClassifyContext {
+  alias: string;
+  host: string;
+  remotePath: string;
+}
+
+/** The ssh/sshfs lines worth showing: the last few, which carry the reason. */
+function detailOf(lines: string[]): string {
+  return lines
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-3)
+    .join(" ");
+}
+
+export function classifySshFailure(lines: string[], context: ClassifyContext): SshmountError {
+  const text = lines.join("\n");
+  const detail = detailOf(lines);
+  const facts = { alias: context.alias, host: context.host, remotePath: context.remotePath, detail };
+  for (const rule of rules) {
+    if (rule.pattern.test(text)) {
+      const message = rule.message.replace("{host}", context.alias).replace("{path}", context.remotePath || "~");
+      return new SshmountError(rule.kind, message, facts);
+    }
+  }
+  return new SshmountError("mount-failed", `Mounting ${context.alias} failed`, facts);
+}

@@ -1,0 +1,148 @@
+import os from "node:os";
+import path from "node:path";
+import { SshmountError } from "../errors";
+import type { CommandRunner } from "../process";
+
+/** What OpenSSH itself resolved for one alias (`ssh -G`), with paths expanded for this machine. */
+export interface SshHostOptions {
+  alias: string;
+  hostName: string;
+  user: string;
+  port: number;
+  identityFiles: string[];
+  identitiesOnly: boolean;
+  userKnownHostsFiles: string[];
+  globalKnownHostsFiles: string[];
+  hostKeyAlias?: string;
+  proxyJump?: string;
+  proxyCommand?: string;
+  connectTimeout?: number;
+}
+
+export interface ResolveOptions {
+  configFile?: string;
+  run: CommandRunner;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  localUser?: string;
+}
+
+/** `ssh -G` prints every option as `key value`, keys lower-cased; repeatable keys appear once per value. */
+export function parseSshG(stdout: string): Map<string, string[]> {
+  const options = new Map<string, string[]>();
+  for (const line of stdout.split(/\r?\n/)) {
+    const match = /^(\S+)\s+(.*)$/.exec(line.trim());
+    if (!match) continue;
+    const [, key, value] = match;
+    const values = options.get(key) ?? [];
+    values.push(value);
+    options.set(key, values);
+  }
+  return options;
+}
+
+interface TokenContext {
+  home: string;
+  localUser: string;
+  hostName: string;
+  user: string;
+  port: number;
+  alias: string;
+}
+
+/**
+ * ssh -G prints IdentityFile and UserKnownHostsFile before `~` and %-tokens are expanded (ssh does that
+ * when it uses them), so we expand the tokens ssh_config(5) defines for these keywords. A file naming a
+ * token we cannot know here (%C, %l, %k…) is returned as undefined and skipped rather than guessed.
+ */
+export function expandSshPath(value: string, context: TokenContext): string | undefined {
+  let unknownToken = false;
+  const tokens: Record<string, string> = {
+    "%": "%",
+    d: context.home,
+    u: context.localUser,
+    h: context.hostName,
+    r: context.user,
+    p: String(context.port),
+    n: context.alias,
+  };
+  let expanded = value.replace(/%(.)/g, (_, token: string) => {
+    if (token in tokens) return tokens[token];
+    unknownToken = true;
+    return "";
+  });
+  if (unknownToken) return undefined;
+  if (expanded === "~") expanded = context.home;
+  else if (expanded.startsWith("~/")) expanded = path.join(context.home, expanded.slice(2));
+  return expanded;
+}
+
+/** Rejects what would be read as an ssh option or could never be a host: everything else goes to ssh as one argument. */
+export function validateAlias(alias: string): void {
+  if (!alias || alias.length > 255 || alias.startsWith("-") || /[\s\0-\x1f\x7f]/.test(alias)) {
+    throw new SshmountError(
+      "invalid-input",
+      `"${alias.slice(0, 60)}" is not a host alias: use a Host name from your ssh config (no spaces, not starting with "-")`,
+      { alias },
+    );
+  }
+}
+
+function splitWords(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(/\s+/)).filter((word) => word && word !== "none");
+}
+
+function single(options: Map<string, string[]>, key: string): string | undefined {
+  const value = options.get(key)?.[0];
+  return value === undefined || value === "none" ? undefined : value;
+}
+
+export function toHostOptions(alias: string, options: Map<string, string[]>, context: Omit<TokenContext, "hostName" | "user" | "port" | "alias">): SshHostOptions {
+  const hostName = single(options, "hostname") ?? alias;
+  const user = single(options, "user") ?? context.localUser;
+  const port = Number(single(options, "port") ?? 22);
+  const tokenContext: TokenContext = { ...context, hostName, user, port, alias };
+  const expandAll = (values: string[]) =>
+    values.map((value) => expandSshPath(value, tokenContext)).filter((value): value is string => Boolean(value));
+  const timeout = single(options, "connecttimeout");
+  return {
+    alias,
+    hostName,
+    user,
+    port,
+    identityFiles: expandAll(options.get("identityfile") ?? []),
+    identitiesOnly: single(options, "identitiesonly") === "yes",
+    userKnownHostsFiles: expandAll(splitWords(options.get("userknownhostsfile"))),
+    globalKnownHostsFiles: expandAll(splitWords(options.get("globalknownhostsfile"))),
+    hostKeyAlias: single(options, "hostkeyalias"),
+    proxyJump: single(options, "proxyjump"),
+    proxyCommand: single(options, "proxycommand"),
+    connectTimeout: timeout ? Number(timeout) : undefined,
+  };
+}
+
+/** Asks OpenSSH how it would connect to ALIAS, so Match, Include and defaults behave exactly as in a terminal. */
+export async function resolveHost(alias: string, options: ResolveOptions): Promise<SshHostOptions> {
+  validateAlias(alias);
+  const env = options.env ?? process.env;
+  const args = options.configFile ? ["-G", "-F", options.configFile, "--", alias] : ["-G", "--", alias];
+  let result;
+  try {
+    result = await options.run("ssh", args, { env, timeoutMs: 10_000 });
+  } catch (error) {
+    throw new SshmountError("unsupported", "OpenSSH (ssh) is not installed or not on PATH", {}, { cause: error });
+  }
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.trim().split("\n")[0] ?? "";
+    const file = /^(.*?): (?:line \d+|terminating)/.exec(detail)?.[1] ?? options.configFile;
+    throw new SshmountError("ssh-config-invalid", `OpenSSH cannot read the configuration for "${alias}"`, {
+      alias,
+      detail,
+      file,
+    });
+  }
+  return toHostOptions(alias, parseSshG(result.stdout), {
+    home: options.home ?? env.HOME ?? os.homedir(),
+    localUser: options.localUser ?? env.USER ?? os.userInfo().username,
+  });
+}

@@ -1,0 +1,20 @@
+/** Jest runs the TypeScript sources as ES modules, because execa (like much of the ecosystem) is ESM-only. */
+const common = {
+  extensionsToTreatAsEsm: [".ts", ".tsx"],
+  transform: { "^.+\\.tsx?$": ["ts-jest", { useESM: true }] },
+  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  testEnvironment: "node",
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/**/*.test.ts?(x)"], testPathIgnorePatterns: ["/test/e2e/"] },
+    {
+      ...common,
+      displayName: "e2e",
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/e2e/global-setup.ts",
+      testTimeout: 240000,
+    },
+  ],
+};

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { currentContextHost, defaultSockets, dockerOptions, findEngine } from "../../../helper/docker/engine";
+
+let home: string;
+beforeAll(async () => {
+  home = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-engine-"));
+});
+afterAll(() => fs.rm(home, { recursive: true, force: true }));
+
+const none = async () => false;
+
+async function writeContext(name: string, host: string, current = true): Promise<void> {
+  const meta = path.join(home, ".docker/contexts/meta", createHash("sha256").update(name).digest("hex"));
+  await fs.mkdir(meta, { recursive: true });
+  await fs.writeFile(path.join(meta, "meta.json"), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }));
+  if (current) await fs.writeFile(path.join(home, ".docker/config.json"), JSON.stringify({ currentContext: name }));
+}
+
+describe("findEngine", () => {
+  it("prefers the explicit option, then DOCKER_HOST", async () => {
+    const env = { DOCKER_HOST: "tcp://127.0.0.1:2375" };
+    await expect(findEngine({ socket: "/tmp/x.sock", env, home, exists: none })).resolves.toEqual({
+      source: "option",
+      host: "unix:///tmp/x.sock",
+    });
+    await expect(findEngine({ env, home, exists: none })).resolves.toEqual({ source: "DOCKER_HOST", host: env.DOCKER_HOST });
+  });
+
+  it("follows the Docker CLI's current context", async () => {
+    await writeContext("orbstack", `unix://${home}/.orbstack/run/docker.sock`);
+    await expect(findEngine({ env: {}, home, exists: none })).resolves.toEqual({
+      source: "context",
+      host: `unix://${home}/.orbstack/run/docker.sock`,
+      context: "orbstack",
+    });
+    await writeContext("colima", "unix:///colima.sock", false);
+    await expect(currentContextHost({ DOCKER_CONTEXT: "colima" }, home)).resolves.toEqual({
+      name: "colima",
+      host: "unix:///colima.sock",
+    });
+    await expect(currentContextHost({ DOCKER_CONTEXT: "default" }, home)).resolves.toBeUndefined();
+  });
+
+  it("falls back to the first well-known socket that exists, OrbStack first", async () => {
+    await fs.rm(path.join(home, ".docker"), { recursive: true, force: true });
+    const present = new Set([path.join(home, ".docker/run/docker.sock"), "/var/run/docker.sock"]);
+    await expect(findEngine({ env: {}, home, exists: async (file) => present.has(file) })).resolves.toEqual({
+      source: "socket",
+      host: `unix://${home}/.docker/run/docker.sock`,
+    });
+  });
+
+  it("says which sockets it tried when there is no engine", async () => {
+    const error = await findEngine({ env: {}, home, exists: none }).catch((e) => e);
+    expect(error).toMatchObject({ kind: "docker-unavailable" });
+    expect(error.facts.tried).toEqual(defaultSockets(home));
+    expect(error.message).toContain(".orbstack/run/docker.sock");
+  });
+});
+
+describe("dockerOptions", () => {
+  it("maps unix and tcp endpoints and refuses remote ssh engines", () => {
+    expect(dockerOptions({ source: "option", host: "unix:///var/run/docker.sock" })).toEqual({ socketPath: "/var/run/docker.sock" });
+    expect(dockerOptions({ source: "option", host: "tcp://10.1.2.3:2375" })).toEqual({ host: "10.1.2.3", port: 2375, protocol: "http" });
+    expect(() => dockerOptions({ source: "context", host: "ssh://me@build" })).toThrow(expect.objectContaining({ kind: "unsupported" }));
+  });
+});

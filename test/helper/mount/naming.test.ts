@@ -1,0 +1,63 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  defaultMountName,
+  displayRemotePath,
+  normalizeRemotePath,
+  parseTarget,
+  validateMountName,
+} from "../../../helper/mount/naming";
+
+describe("normalizeRemotePath", () => {
+  it.each([
+    ["", ""],
+    ["~", ""],
+    ["~/", ""],
+    ["~/src/app", "src/app"],
+    ["src/app/", "src/app"],
+    ["/", "/"],
+    ["/var/www//", "/var/www"],
+    ["/srv/My Files/Café", "/srv/My Files/Café"],
+    ["../etc", "../etc"],
+    ["-rf", "-rf"],
+  ])("%j becomes %j", (input, expected) => {
+    expect(normalizeRemotePath(input)).toBe(expected);
+  });
+
+  it("refuses control characters with a typed error", () => {
+    expect(() => normalizeRemotePath("a\nb")).toThrow(expect.objectContaining({ kind: "invalid-input" }));
+  });
+});
+
+describe("displayRemotePath", () => {
+  it("shows home-relative paths with ~", () => {
+    expect(displayRemotePath("")).toBe("~");
+    expect(displayRemotePath("src")).toBe("~/src");
+    expect(displayRemotePath("/etc")).toBe("/etc");
+  });
+});
+
+describe("parseTarget", () => {
+  it("splits at the first colon only", () => {
+    expect(parseTarget("web")).toEqual({ alias: "web", remotePath: "" });
+    expect(parseTarget("web:/a:b")).toEqual({ alias: "web", remotePath: "/a:b" });
+    expect(parseTarget("web:")).toEqual({ alias: "web", remotePath: "" });
+  });
+});
+
+describe("mount names", () => {
+  it("derives readable, valid defaults", () => {
+    expect(defaultMountName("Prod-Web", "")).toBe("prod-web");
+    expect(defaultMountName("web", "/srv/My Site")).toBe("web-my-site");
+    expect(defaultMountName("user@host", "~/x")).toBe("user-host-x");
+    expect(defaultMountName("☃", "")).toBe("mount");
+    for (const name of [defaultMountName("a".repeat(300), "b".repeat(300)), defaultMountName("-x-", "/")]) {
+      expect(validateMountName(name)).toBe(name);
+    }
+  });
+
+  it("rejects names Samba or Docker could not take", () => {
+    for (const bad of ["", "-x", "a b", "a/b", "x;rm", "a".repeat(64), "é"]) {
+      expect(() => validateMountName(bad)).toThrow(expect.objectContaining({ kind: "invalid-input" }));
+    }
+  });
+});
