@@ -13,7 +13,7 @@ module.exports = {
       ...common,
       displayName: "e2e",
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
-      globalSetup: "<rootDir>/test/e2e/global-setup.ts",
+      globalSetup: "<rootDir>/test/e2e/global-setup.mjs",
       testTimeout: 240000,
     },
   ],

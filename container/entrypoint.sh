@@ -36,7 +36,12 @@ smbd_pid='' sshfs_pid='' relay_pid=''
 
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
-mount_answers() { mountpoint -q "$mnt" && timeout -s KILL 5 stat -f "$mnt" >/dev/null 2>&1; }
+# /proc/mounts, not mountpoint(1): stat on a mount whose connection hangs would hang too.
+mounted() { grep -qs " $mnt fuse.sshfs " /proc/mounts; }
+
+# statfs travels through sshfs to the server; the wait for it is cut off after 2 s. SIGTERM (not
+# KILL, which timeout would also take itself, making bash print "Killed") ends even a stuck FUSE call.
+mount_answers() { mounted && timeout 2 stat -f "$mnt" >/dev/null 2>&1; }
 
 smbd_listens() { (: <>/dev/tcp/127.0.0.1/445) 2>/dev/null; }
 

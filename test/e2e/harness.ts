@@ -1,0 +1,153 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type Docker from "dockerode";
+import { DEMO_IMAGE, startDemoServer, type DemoServer } from "../../helper/demo";
+import { ensureImage } from "../../helper/docker/image";
+import { MOUNT_IMAGE } from "../../helper/mount/mounts";
+import { containerLogs, removeContainer } from "../../helper/docker/containers";
+import { createRuntime, type HelperOptions, type Runtime } from "../../helper/runtime";
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * One isolated world per test file: its own Docker network, its own OpenSSH server container (the
+ * demo image, key auth, pinned host key) and a prefix for every mount name, so parallel runs and a
+ * developer's own mounts on the same engine never meet.
+ */
+export interface World {
+  id: string;
+  dir: string;
+  options: HelperOptions;
+  runtime: Runtime;
+  server: DemoServer;
+  prefix: string;
+  /** Appends a Host block to the world's ssh config. */
+  addHost(lines: string[]): Promise<void>;
+  /** Runs a command in the server container as the demo user; returns stdout. */
+  onServer(args: string[]): Promise<string>;
+  mountContainers(): Promise<Docker.ContainerInfo[]>;
+  close(): Promise<void>;
+}
+
+async function timeImageBuild(runtime: Runtime, dir: string, repository: string): Promise<void> {
+  const started = Date.now();
+  const image = await ensureImage(runtime.docker, { dir: path.join(runtime.packageRoot, dir), repository });
+  if (image.built) process.stderr.write(`e2e: built ${image.tag} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+export async function createWorld(label: string): Promise<World> {
+  const id = `${label}-${randomBytes(3).toString("hex")}`;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `sshmount-e2e-${id}-`));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, USER: "tester", SSHMOUNT_NETWORK: `sshmount-e2e-${id}` };
+  const options: HelperOptions = { env, home: dir };
+  const runtime = await createRuntime(options);
+  // Idempotent: the first world of a run pays for a cold build, every later one finds the images.
+  await timeImageBuild(runtime, "container", MOUNT_IMAGE);
+  await timeImageBuild(runtime, "demo/sshd", DEMO_IMAGE);
+  const server = await startDemoServer(runtime, {
+    serverName: `sshmount-e2e-${id}-sshd`,
+    alias: "server",
+    stateDir: path.join(dir, "state"),
+  });
+  const prefix = `e2e-${id}`;
+  const world: World = {
+    id,
+    dir,
+    options,
+    runtime,
+    server,
+    prefix,
+    async addHost(lines) {
+      await fs.appendFile(server.sshConfig, `${lines.join("\n")}\n`);
+    },
+    async onServer(args) {
+      const { stdout } = await execFileAsync("docker", ["exec", "-u", "demo", "-w", "/home/demo", server.serverName, ...args], {
+        encoding: "buffer",
+        maxBuffer: 512 * 1024 * 1024,
+      });
+      return stdout.toString("utf8");
+    },
+    async mountContainers() {
+      const all = await runtime.docker.listContainers({ all: true, filters: { label: ["sshmount.role=mount"] } });
+      return all.filter((info) => info.Labels["sshmount.name"]?.startsWith(prefix));
+    },
+    async close() {
+      for (const info of await world.mountContainers()) await removeContainer(runtime.docker.getContainer(info.Id));
+      await removeContainer(runtime.docker.getContainer(server.serverName));
+      await runtime.docker
+        .getNetwork(runtime.network)
+        .remove()
+        .catch(() => undefined);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+export interface SmbTarget {
+  host: string;
+  port: number;
+  share: string;
+  user: string;
+  password: string;
+}
+
+/**
+ * smbclient is the SMB client here (no CIFS module). The password goes in an auth file, not argv;
+ * commands go through -c, with names quoted as smbclient's own parser expects.
+ */
+export async function smb(target: SmbTarget, commands: string[], cwd?: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-smb-"));
+  const auth = path.join(dir, "auth");
+  await fs.writeFile(auth, `username = ${target.user}\npassword = ${target.password}\n`, { mode: 0o600 });
+  try {
+    const { stdout } = await execFileAsync(
+      "smbclient",
+      [`//${target.host}/${target.share}`, "-p", String(target.port), "-A", auth, "-m", "SMB3", "-c", commands.join("; ")],
+      { cwd: cwd ?? dir, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    if (/NT_STATUS_/.test(stdout)) throw new Error(`smbclient reported an error:\n${stdout}`);
+    return stdout;
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`smbclient ${commands.join("; ")} failed: ${(error as Error).message}\n${stdout}\n${stderr}`);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function q(name: string): string {
+  return `"${name}"`;
+}
+
+export async function sha256(file: string): Promise<string> {
+  const { stdout } = await execFileAsync("sha256sum", [file], { encoding: "utf8" });
+  return stdout.split(" ")[0];
+}
+
+export async function logsOf(runtime: Runtime, name: string): Promise<string> {
+  return containerLogs(runtime.docker.getContainer(name)).catch(() => "(no logs)");
+}
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Runs the built CLI as a user would, with the world's environment. */
+export async function sshmountCli(world: World, args: string[], input?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [path.join(repoRoot, "bin", "sshmount.mjs"), ...args],
+      { env: world.options.env, encoding: "utf8", timeout: 240_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}

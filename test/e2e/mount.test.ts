@@ -1,0 +1,186 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import * as sshmount from "../../helper/index";
+import type { MountInfo } from "../../helper/index";
+import { createWorld, q, sha256, smb, type World } from "./harness";
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld("api");
+}, 900_000);
+afterAll(() => world?.close(), 120_000);
+
+const smbTarget = (mount: MountInfo) => ({
+  host: mount.smb.host,
+  port: mount.smb.port,
+  share: mount.smb.share,
+  user: mount.smb.user,
+  password: mount.smb.password ?? "",
+});
+
+describe("a user mounts their server's home folder through the helper API", () => {
+  let mount: MountInfo;
+  let local: string;
+
+  beforeAll(async () => {
+    local = await fs.mkdtemp(path.join(world.dir, "local-"));
+    mount = await sshmount.mount("server", "", { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-home` });
+  }, 120_000);
+
+  it("gets a ready mount with a per-mount password and a URL without it", () => {
+    expect(mount).toMatchObject({ name: `${world.prefix}-home`, alias: "server", remotePath: "~", status: "ready" });
+    expect(mount.smb.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(mount.smb.url).toBe(`smb://sshmount@${mount.smb.host}/${mount.name}`);
+    expect(mount.smb.url).not.toContain(mount.smb.password);
+    expect(mount.smb.port).toBe(445);
+  });
+
+  it("lists the remote files over SMB, including names with spaces and non-ASCII", async () => {
+    const listing = await smb(smbTarget(mount), ["ls"]);
+    expect(listing).toContain("Welcome.txt");
+    expect(listing).toContain("Project Notes");
+    expect(listing).toContain("Café menu.txt");
+  });
+
+  it("reads a file with the same bytes as on the server", async () => {
+    await smb(smbTarget(mount), [`lcd ${q(local)}`, `get ${q("Café menu.txt")} ${q("menu.txt")}`]);
+    expect(await fs.readFile(path.join(local, "menu.txt"), "utf8")).toBe(await world.onServer(["cat", "Café menu.txt"]));
+  });
+
+  it("writes a file that arrives on the server with the same sha256", async () => {
+    const name = "upload résumé 1.bin";
+    await fs.writeFile(path.join(local, "upload.bin"), randomBytes(3 * 1024 * 1024 + 17));
+    await smb(smbTarget(mount), [`lcd ${q(local)}`, `put upload.bin ${q(name)}`]);
+    const remote = (await world.onServer(["sha256sum", name])).split(" ")[0];
+    expect(remote).toBe(await sha256(path.join(local, "upload.bin")));
+  });
+
+  it("creates, renames and deletes folders and files on the server", async () => {
+    await smb(smbTarget(mount), ["mkdir \"New Folder\"", "rename \"New Folder\" \"Renamed Ordner ü\""]);
+    expect(await world.onServer(["ls", "-1"])).toContain("Renamed Ordner ü");
+    await fs.writeFile(path.join(local, "temp.txt"), "bye");
+    await smb(smbTarget(mount), [`lcd ${q(local)}`, "put temp.txt \"Renamed Ordner ü/temp.txt\"", "del \"Renamed Ordner ü/temp.txt\"", "rmdir \"Renamed Ordner ü\""]);
+    expect(await world.onServer(["ls", "-1"])).not.toContain("Renamed Ordner");
+  });
+
+  it("refuses guests and wrong passwords", async () => {
+    await expect(smb({ ...smbTarget(mount), user: "guest", password: "" }, ["ls"])).rejects.toThrow(/NT_STATUS_LOGON_FAILURE|NT_STATUS_ACCESS_DENIED/);
+    await expect(smb({ ...smbTarget(mount), password: "wrong" }, ["ls"])).rejects.toThrow(/NT_STATUS_LOGON_FAILURE/);
+  });
+
+  it("is reachable on the port published on 127.0.0.1 too", async () => {
+    const container = await world.runtime.docker.getContainer(mount.container).inspect();
+    const bindings = container.NetworkSettings.Ports["445/tcp"];
+    expect(bindings).toEqual([{ HostIp: "127.0.0.1", HostPort: expect.stringMatching(/^\d+$/) }]);
+    expect(await smb({ ...smbTarget(mount), host: "127.0.0.1", port: Number(bindings[0].HostPort) }, ["ls"])).toContain("Welcome.txt");
+  });
+
+  it("runs with only SYS_ADMIN and /dev/fuse, and keeps secrets out of env, labels and command line", async () => {
+    const info = await world.runtime.docker.getContainer(mount.container).inspect();
+    expect(info.HostConfig.Privileged).toBe(false);
+    expect(info.HostConfig.CapAdd).toEqual(["SYS_ADMIN"]);
+    expect(info.HostConfig.Devices?.map((device) => device.PathOnHost)).toEqual(["/dev/fuse"]);
+    const visible = JSON.stringify([info.Config.Env, info.Config.Labels, info.Config.Cmd, info.Config.Entrypoint, info.Args]);
+    expect(visible).not.toContain(mount.smb.password);
+    const key = await fs.readFile(world.server.identityFile, "utf8");
+    expect(visible).not.toContain(key.split("\n")[1]);
+    expect(await sshmount.logs(mount.name, world.options)).not.toContain(mount.smb.password);
+  });
+
+  it("returns the same mount when the same alias and path are mounted again", async () => {
+    const again = await sshmount.mount("server", "~", { ...world.options, sshConfig: world.server.sshConfig });
+    expect(again.container).toBe(mount.container);
+    expect(again.smb.password).toBe(mount.smb.password);
+  });
+
+  it("lists the mount without its password", async () => {
+    const mounts = await sshmount.list(world.options);
+    const listed = mounts.find((m) => m.name === mount.name);
+    expect(listed).toMatchObject({ status: "ready", alias: "server", smb: { url: mount.smb.url } });
+    expect(listed?.smb.password).toBeUndefined();
+  });
+
+  it("unmounts and leaves no container behind", async () => {
+    await expect(sshmount.unmount(mount.name, world.options)).resolves.toEqual([mount.name]);
+    expect(await world.mountContainers()).toEqual([]);
+    await expect(sshmount.unmount(mount.name, world.options)).rejects.toMatchObject({ kind: "not-found" });
+  });
+});
+
+describe("a remote folder whose path has spaces", () => {
+  it("mounts and serves that folder", async () => {
+    const mount = await sshmount.mount("server", "Project Notes", { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-notes` });
+    expect(mount.remotePath).toBe("~/Project Notes");
+    const listing = await smb(smbTarget(mount), ["ls"]);
+    expect(listing).toContain("Todo.txt");
+    expect(listing).not.toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
+});
+
+describe("failures are typed and leave nothing behind", () => {
+  const attempt = (alias: string, remotePath = "") =>
+    sshmount.mount(alias, remotePath, { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-fail` });
+
+  it("a key the server does not accept is auth-failed", async () => {
+    const other = path.join(world.dir, "other_key");
+    await world.runtime.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other]);
+    await world.addHost([
+      "Host wrongkey",
+      `  HostName ${world.server.serverName}`,
+      "  User demo",
+      `  IdentityFile "${other}"`,
+      "  IdentitiesOnly yes",
+      `  UserKnownHostsFile "${path.join(world.server.stateDir, "known_hosts")}"`,
+    ]);
+    const error = await attempt("wrongkey").catch((e) => e);
+    expect(error).toMatchObject({ kind: "auth-failed" });
+    expect(error.facts.detail).toMatch(/Permission denied \(publickey\)/);
+    expect(sshmount.describeError(error).hint).toContain("ssh wrongkey");
+    expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+
+  it("a host key not in known_hosts is host-key-unknown", async () => {
+    const empty = path.join(world.dir, "empty_known_hosts");
+    await fs.writeFile(empty, "");
+    await world.addHost([
+      "Host unknownkey",
+      `  HostName ${world.server.serverName}`,
+      "  User demo",
+      `  IdentityFile "${world.server.identityFile}"`,
+      `  UserKnownHostsFile "${empty}"`,
+    ]);
+    const error = await attempt("unknownkey").catch((e) => e);
+    expect(error).toMatchObject({ kind: "host-key-unknown" });
+    expect(error.facts.detail).toMatch(/Host key verification failed|host key is known/);
+    expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+
+  it("a changed host key is host-key-changed", async () => {
+    const changed = path.join(world.dir, "changed_known_hosts");
+    const [, otherKey] = (await fs.readFile(path.join(world.dir, "other_key.pub"), "utf8")).split(" ");
+    await fs.writeFile(changed, `${world.server.serverName} ssh-ed25519 ${otherKey}\n`);
+    await world.addHost([
+      "Host changedkey",
+      `  HostName ${world.server.serverName}`,
+      "  User demo",
+      `  IdentityFile "${world.server.identityFile}"`,
+      `  UserKnownHostsFile "${changed}"`,
+    ]);
+    await expect(attempt("changedkey")).rejects.toMatchObject({ kind: "host-key-changed" });
+    expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+
+  it("a folder that does not exist is path-missing", async () => {
+    await expect(attempt("server", "/no/such folder")).rejects.toMatchObject({ kind: "path-missing" });
+    expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+
+  it("a host that does not resolve is host-unreachable", async () => {
+    await world.addHost(["Host nowhere", `  HostName nowhere-${world.id}.invalid`, "  User demo"]);
+    await expect(attempt("nowhere")).rejects.toMatchObject({ kind: "host-unreachable" });
+    expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+});
