@@ -26,7 +26,16 @@ REMOTE_PATH defaults to the remote home folder; a relative path is relative to i
 
 class UsageError extends Error {}
 
-type Flags = { json: boolean; name?: string; "ssh-config"?: string; "password-stdin": boolean; all: boolean; last: boolean; stop: boolean; help: boolean };
+type Flags = {
+  json: boolean;
+  name?: string;
+  "ssh-config"?: string;
+  "password-stdin": boolean;
+  all: boolean;
+  last: boolean;
+  stop: boolean;
+  help: boolean;
+};
 
 const allowed: Record<string, { positionals: number; flags: (keyof Flags)[] }> = {
   hosts: { positionals: 0, flags: ["ssh-config", "json"] },
@@ -72,8 +81,17 @@ export function parseCli(argv: string[]): { command: string; args: string[]; fla
   if (stray) throw new UsageError(`"${command}" does not take --${stray}`);
   const optionalTarget = (command === "unmount" && flags.all) || (command === "open" && flags.last);
   if (optionalTarget ? args.length !== 0 : args.length !== spec.positionals) {
-    const what = command === "unmount" ? "NAME or --all" : command === "open" ? "NAME or --last" : command === "mount" ? "ALIAS[:REMOTE_PATH]" : "NAME";
-    throw new UsageError(spec.positionals === 0 ? `"${command}" takes no arguments` : `"${command}" needs exactly one ${what}`);
+    const what =
+      command === "unmount"
+        ? "NAME or --all"
+        : command === "open"
+          ? "NAME or --last"
+          : command === "mount"
+            ? "ALIAS[:REMOTE_PATH]"
+            : "NAME";
+    throw new UsageError(
+      spec.positionals === 0 ? `"${command}" takes no arguments` : `"${command}" needs exactly one ${what}`,
+    );
   }
   if (flags.name !== undefined && flags.name === "") throw new UsageError("--name needs a value");
   return { command, args, flags };
@@ -104,7 +122,8 @@ function mountText(mount: MountInfo, platform: NodeJS.Platform): string {
     `  Password: ${mount.smb.password ?? "(see sshmount mount --json)"}`,
   ];
   if (platform === "darwin") lines.push(`Open it in Finder: sshmount open ${mount.name}`);
-  else lines.push(`Browse it: smbclient //${mount.smb.host}/${mount.smb.share} -p ${mount.smb.port} -U ${mount.smb.user}`);
+  else
+    lines.push(`Browse it: smbclient //${mount.smb.host}/${mount.smb.share} -p ${mount.smb.port} -U ${mount.smb.user}`);
   lines.push(`Unmount:  sshmount unmount ${mount.name}`);
   return `${lines.join("\n")}\n`;
 }
@@ -114,7 +133,11 @@ function listText(mounts: MountInfo[]): string {
   const rows = mounts.map((m) => [m.name, m.status, `${m.alias}:${m.remotePath}`, m.smb.url || "-"]);
   const header = ["NAME", "STATUS", "TARGET", "URL"];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const format = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  const format = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
   return `${[header, ...rows].map(format).join("\n")}\n`;
 }
 
@@ -149,13 +172,18 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
         io.stdout(
           hosts.length === 0
             ? "No hosts in the ssh config.\n"
-            : hosts.map((h) => `${h.alias}\t${h.user}@${h.hostName}:${h.port}${h.proxyJump ? ` via ${h.proxyJump}` : ""}`).join("\n") + "\n",
+            : hosts
+                .map((h) => `${h.alias}\t${h.user}@${h.hostName}:${h.port}${h.proxyJump ? ` via ${h.proxyJump}` : ""}`)
+                .join("\n") + "\n",
         );
       return;
     }
     case "mount": {
       if (flags["password-stdin"]) {
-        throw new api.SshmountError("unsupported", "Password authentication is not supported yet: use a key or your ssh agent");
+        throw new api.SshmountError(
+          "unsupported",
+          "Password authentication is not supported yet: use a key or your ssh agent",
+        );
       }
       const { alias, remotePath } = api.parseTarget(args[0]);
       const mount = await api.mount(alias, remotePath, {
@@ -186,7 +214,10 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
       const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
       if (flags.json) io.stdout(json({ ...mountJson(result.mount, false), opened: result.opened }));
       else if (result.opened) io.stdout(`Opened ${result.mount.smb.url} in Finder\n`);
-      else io.stdout(`${result.mount.smb.url}\n(no Finder on this system: connect with any SMB client, user ${result.mount.smb.user})\n`);
+      else
+        io.stdout(
+          `${result.mount.smb.url}\n(no Finder on this system: connect with any SMB client, user ${result.mount.smb.user})\n`,
+        );
       return;
     }
     case "doctor": {

@@ -58,7 +58,8 @@ async function waitForSshd(runtime: Runtime, id: string): Promise<void> {
     const state = (await container.inspect()).State;
     const log = await containerLogs(container);
     if (/Server listening on/.test(log)) return;
-    if (!state.Running) throw new SshmountError("mount-failed", "The demo SSH server did not start", { detail: log.trim() });
+    if (!state.Running)
+      throw new SshmountError("mount-failed", "The demo SSH server did not start", { detail: log.trim() });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new SshmountError("timeout", "The demo SSH server did not start within 20 s", {});
@@ -101,7 +102,8 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const image = await ensureImage(runtime.docker, {
     dir: path.join(runtime.packageRoot, "demo", "sshd"),
     repository: DEMO_IMAGE,
-    onProgress: ({ line }) => options.onProgress?.({ step: "image", message: `Building the demo server image: ${line}` }),
+    onProgress: ({ line }) =>
+      options.onProgress?.({ step: "image", message: `Building the demo server image: ${line}` }),
   });
   await ensureNetwork(runtime.docker, runtime.network);
   const running = await runtime.docker
@@ -144,7 +146,10 @@ export async function stopDemoServer(runtime: Runtime, serverName = "sshmount-de
 export const DEMO_MOUNT_NAME = "demo";
 
 /** `sshmount demo`: the demo server, mounted as "demo". */
-export async function demo(runtime: Runtime, options: Pick<MountOptions, "onProgress" | "probe"> = {}): Promise<MountInfo> {
+export async function demo(
+  runtime: Runtime,
+  options: Pick<MountOptions, "onProgress" | "probe"> = {},
+): Promise<MountInfo> {
   const server = await startDemoServer(runtime, { onProgress: options.onProgress });
   try {
     return await mount(runtime, server.alias, "", { ...options, name: DEMO_MOUNT_NAME, sshConfig: server.sshConfig });

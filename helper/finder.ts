@@ -15,7 +15,11 @@ function appleScriptString(text: string): string {
  * stdin, so the password never appears in any process's argv; the URL passed to `open` carries none.
  * Elsewhere there is no Finder: the caller prints the URL instead.
  */
-export async function openInFinder(target: OpenTarget, platform: NodeJS.Platform, run: CommandRunner): Promise<boolean> {
+export async function openInFinder(
+  target: OpenTarget,
+  platform: NodeJS.Platform,
+  run: CommandRunner,
+): Promise<boolean> {
   if (platform !== "darwin") return false;
   const script = `mount volume ${appleScriptString(target.url)} as user name ${appleScriptString(target.user)} with password ${appleScriptString(target.password)}\n`;
   const mounted = await run("/usr/bin/osascript", ["-"], { input: script, timeoutMs: 30_000 });

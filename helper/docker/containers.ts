@@ -14,7 +14,12 @@ export function demuxLogs(buffer: Buffer): string {
 }
 
 export async function containerLogs(container: Docker.Container, tail?: number): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, ...(tail ? { tail } : {}) })) as unknown;
+  const raw = (await container.logs({
+    stdout: true,
+    stderr: true,
+    follow: false,
+    ...(tail ? { tail } : {}),
+  })) as unknown;
   return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
 }
 

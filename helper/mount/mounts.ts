@@ -77,7 +77,9 @@ async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
 }
 
 function sameTarget(labels: Record<string, string>, alias: string, remotePath: string, sshConfig: string): boolean {
-  return labels[LABEL.alias] === alias && labels[LABEL.remotePath] === remotePath && labels[LABEL.sshConfig] === sshConfig;
+  return (
+    labels[LABEL.alias] === alias && labels[LABEL.remotePath] === remotePath && labels[LABEL.sshConfig] === sshConfig
+  );
 }
 
 async function describe(
@@ -177,12 +179,19 @@ async function waitReady(
       const sshLines = current.flatMap((event) => (event.type === "ssh" ? [event.text] : []));
       const errorLine = current.find((event) => event.type === "error");
       if (sshLines.length === 0 && errorLine?.type === "error") {
-        throw new SshmountError("mount-failed", `Mounting ${host.alias} failed`, { ...context, detail: errorLine.text });
+        throw new SshmountError("mount-failed", `Mounting ${host.alias} failed`, {
+          ...context,
+          detail: errorLine.text,
+        });
       }
       throw classifySshFailure(sshLines, context);
     }
     if (Date.now() > deadline) {
-      throw new SshmountError("timeout", `${host.alias} did not answer within ${Math.round(timeoutMs / 1000)} s`, context);
+      throw new SshmountError(
+        "timeout",
+        `${host.alias} did not answer within ${Math.round(timeoutMs / 1000)} s`,
+        context,
+      );
     }
     await sleep(150);
   }
@@ -200,12 +209,22 @@ export function validateMountRequest(alias: string, remotePath: string, name: st
  * Mounting the same target again returns the existing mount (started again if it was stopped). On any
  * failure the container is removed before the typed error is thrown.
  */
-export async function mount(runtime: Runtime, alias: string, remotePathInput: string, options: MountOptions = {}): Promise<MountInfo> {
+export async function mount(
+  runtime: Runtime,
+  alias: string,
+  remotePathInput: string,
+  options: MountOptions = {},
+): Promise<MountInfo> {
   const progress = (step: MountStep, message: string) => options.onProgress?.({ step, message });
   validateMountRequest(alias, remotePathInput, options.name);
   const remotePath = normalizeRemotePath(remotePathInput);
   const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
-  const host = await resolveHost(alias, { configFile: sshConfig || undefined, run: runtime.run, env: runtime.env, home: runtime.home });
+  const host = await resolveHost(alias, {
+    configFile: sshConfig || undefined,
+    run: runtime.run,
+    env: runtime.env,
+    home: runtime.home,
+  });
 
   progress("docker", "Checking Docker");
   const existing = await managedContainers(runtime.docker);
@@ -323,7 +342,9 @@ export async function get(runtime: Runtime, name: string, options: { password?: 
 /** The mount created most recently: what "Open Last Mount" means without keeping any state of our own. */
 export async function last(runtime: Runtime): Promise<MountInfo | undefined> {
   const containers = await managedContainers(runtime.docker);
-  const newest = containers.sort((a, b) => (b.Labels[LABEL.created] ?? "").localeCompare(a.Labels[LABEL.created] ?? ""))[0];
+  const newest = containers.sort((a, b) =>
+    (b.Labels[LABEL.created] ?? "").localeCompare(a.Labels[LABEL.created] ?? ""),
+  )[0];
   return newest ? describe(runtime, newest.Id, { password: true }) : undefined;
 }
 
@@ -331,7 +352,11 @@ export async function last(runtime: Runtime): Promise<MountInfo | undefined> {
 export async function start(runtime: Runtime, name: string, options: MountOptions = {}): Promise<MountInfo> {
   const summary = await findMount(runtime, name);
   const labels = summary.Labels;
-  return mount(runtime, labels[LABEL.alias], labels[LABEL.remotePath], { ...options, name, sshConfig: labels[LABEL.sshConfig] || undefined });
+  return mount(runtime, labels[LABEL.alias], labels[LABEL.remotePath], {
+    ...options,
+    name,
+    sshConfig: labels[LABEL.sshConfig] || undefined,
+  });
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {

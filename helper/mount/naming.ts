@@ -1,4 +1,5 @@
 import { SshmountError } from "../errors";
+import { hasControlCharacters } from "../text";
 
 export const CONTAINER_PREFIX = "sshmount-";
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -10,7 +11,7 @@ const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
  */
 export function normalizeRemotePath(input: string | undefined): string {
   const value = input ?? "";
-  if (/[\0-\x1f\x7f]/.test(value)) {
+  if (hasControlCharacters(value)) {
     throw new SshmountError("invalid-input", "The remote path contains control characters (such as a newline)", {
       remotePath: value,
     });

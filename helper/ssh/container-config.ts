@@ -1,4 +1,5 @@
 import { SshmountError } from "../errors";
+import { hasControlCharacters } from "../text";
 import type { SshHostOptions } from "./options";
 
 /** Where the mount container expects its inputs (the contract with container/entrypoint.sh). */
@@ -13,7 +14,7 @@ export interface ContainerSshConfigOptions {
 }
 
 const safeHostName = /^[A-Za-z0-9._:%[\]-]+$/;
-const safeUser = /^[^\s"'\\%\0-\x1f\x7f]+$/;
+const safeUser = /^[^\s"'\\%]+$/;
 
 /**
  * The ssh_config the container uses instead of the user's: only the settings that decide where and how
@@ -29,14 +30,22 @@ export function renderContainerSshConfig(host: SshHostOptions, options: Containe
     );
   }
   if (!safeHostName.test(host.hostName) || (host.hostKeyAlias && !safeHostName.test(host.hostKeyAlias))) {
-    throw new SshmountError("invalid-input", `The host name "${host.hostName}" of "${host.alias}" has characters ssh cannot take`, {
-      alias: host.alias,
-    });
+    throw new SshmountError(
+      "invalid-input",
+      `The host name "${host.hostName}" of "${host.alias}" has characters ssh cannot take`,
+      {
+        alias: host.alias,
+      },
+    );
   }
-  if (!safeUser.test(host.user)) {
-    throw new SshmountError("invalid-input", `The user name "${host.user}" of "${host.alias}" has characters ssh cannot take`, {
-      alias: host.alias,
-    });
+  if (!safeUser.test(host.user) || hasControlCharacters(host.user)) {
+    throw new SshmountError(
+      "invalid-input",
+      `The user name "${host.user}" of "${host.alias}" has characters ssh cannot take`,
+      {
+        alias: host.alias,
+      },
+    );
   }
   const lines = [
     `Host ${CONTAINER_HOST_ALIAS}`,

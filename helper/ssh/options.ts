@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { SshmountError } from "../errors";
+import { hasControlCharacters } from "../text";
 import type { CommandRunner } from "../process";
 
 /** What OpenSSH itself resolved for one alias (`ssh -G`), with paths expanded for this machine. */
@@ -79,7 +80,7 @@ export function expandSshPath(value: string, context: TokenContext): string | un
 
 /** Rejects what would be read as an ssh option or could never be a host: everything else goes to ssh as one argument. */
 export function validateAlias(alias: string): void {
-  if (!alias || alias.length > 255 || alias.startsWith("-") || /[\s\0-\x1f\x7f]/.test(alias)) {
+  if (!alias || alias.length > 255 || alias.startsWith("-") || /\s/.test(alias) || hasControlCharacters(alias)) {
     throw new SshmountError(
       "invalid-input",
       `"${alias.slice(0, 60)}" is not a host alias: use a Host name from your ssh config (no spaces, not starting with "-")`,
@@ -97,7 +98,11 @@ function single(options: Map<string, string[]>, key: string): string | undefined
   return value === undefined || value === "none" ? undefined : value;
 }
 
-export function toHostOptions(alias: string, options: Map<string, string[]>, context: Omit<TokenContext, "hostName" | "user" | "port" | "alias">): SshHostOptions {
+export function toHostOptions(
+  alias: string,
+  options: Map<string, string[]>,
+  context: Omit<TokenContext, "hostName" | "user" | "port" | "alias">,
+): SshHostOptions {
   const hostName = single(options, "hostname") ?? alias;
   const user = single(options, "user") ?? context.localUser;
   const port = Number(single(options, "port") ?? 22);

@@ -13,7 +13,9 @@ export default async function globalSetup() {
   execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: root, stdio: "inherit" });
   let report;
   try {
-    report = JSON.parse(execFileSync(process.execPath, ["bin/sshmount.mjs", "doctor", "--json"], { cwd: root, encoding: "utf8" }));
+    report = JSON.parse(
+      execFileSync(process.execPath, ["bin/sshmount.mjs", "doctor", "--json"], { cwd: root, encoding: "utf8" }),
+    );
   } catch (error) {
     report = JSON.parse(error.stdout || "{}");
   }

@@ -43,7 +43,12 @@ async function timeImageBuild(runtime: Runtime, dir: string, repository: string)
 export async function createWorld(label: string): Promise<World> {
   const id = `${label}-${randomBytes(3).toString("hex")}`;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `sshmount-e2e-${id}-`));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, USER: "tester", SSHMOUNT_NETWORK: `sshmount-e2e-${id}` };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    USER: "tester",
+    SSHMOUNT_NETWORK: `sshmount-e2e-${id}`,
+  };
   const options: HelperOptions = { env, home: dir };
   const runtime = await createRuntime(options);
   // Idempotent: the first world of a run pays for a cold build, every later one finds the images.
@@ -66,10 +71,14 @@ export async function createWorld(label: string): Promise<World> {
       await fs.appendFile(server.sshConfig, `${lines.join("\n")}\n`);
     },
     async onServer(args) {
-      const { stdout } = await execFileAsync("docker", ["exec", "-u", "demo", "-w", "/home/demo", server.serverName, ...args], {
-        encoding: "buffer",
-        maxBuffer: 512 * 1024 * 1024,
-      });
+      const { stdout } = await execFileAsync(
+        "docker",
+        ["exec", "-u", "demo", "-w", "/home/demo", server.serverName, ...args],
+        {
+          encoding: "buffer",
+          maxBuffer: 512 * 1024 * 1024,
+        },
+      );
       return stdout.toString("utf8");
     },
     async mountContainers() {
@@ -108,7 +117,17 @@ export async function smb(target: SmbTarget, commands: string[], cwd?: string): 
   try {
     const { stdout } = await execFileAsync(
       "smbclient",
-      [`//${target.host}/${target.share}`, "-p", String(target.port), "-A", auth, "-m", "SMB3", "-c", commands.join("; ")],
+      [
+        `//${target.host}/${target.share}`,
+        "-p",
+        String(target.port),
+        "-A",
+        auth,
+        "-m",
+        "SMB3",
+        "-c",
+        commands.join("; "),
+      ],
       { cwd: cwd ?? dir, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
     );
     if (/NT_STATUS_/.test(stdout)) throw new Error(`smbclient reported an error:\n${stdout}`);

@@ -26,7 +26,11 @@ describe("a user mounts their server's home folder through the helper API", () =
 
   beforeAll(async () => {
     local = await fs.mkdtemp(path.join(world.dir, "local-"));
-    mount = await sshmount.mount("server", "", { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-home` });
+    mount = await sshmount.mount("server", "", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-home`,
+    });
   }, 120_000);
 
   it("gets a ready mount with a per-mount password and a URL without it", () => {
@@ -46,7 +50,9 @@ describe("a user mounts their server's home folder through the helper API", () =
 
   it("reads a file with the same bytes as on the server", async () => {
     await smb(smbTarget(mount), [`lcd ${q(local)}`, `get ${q("Café menu.txt")} ${q("menu.txt")}`]);
-    expect(await fs.readFile(path.join(local, "menu.txt"), "utf8")).toBe(await world.onServer(["cat", "Café menu.txt"]));
+    expect(await fs.readFile(path.join(local, "menu.txt"), "utf8")).toBe(
+      await world.onServer(["cat", "Café menu.txt"]),
+    );
   });
 
   it("writes a file that arrives on the server with the same sha256", async () => {
@@ -58,15 +64,22 @@ describe("a user mounts their server's home folder through the helper API", () =
   });
 
   it("creates, renames and deletes folders and files on the server", async () => {
-    await smb(smbTarget(mount), ["mkdir \"New Folder\"", "rename \"New Folder\" \"Renamed Ordner ü\""]);
+    await smb(smbTarget(mount), ['mkdir "New Folder"', 'rename "New Folder" "Renamed Ordner ü"']);
     expect(await world.onServer(["ls", "-1"])).toContain("Renamed Ordner ü");
     await fs.writeFile(path.join(local, "temp.txt"), "bye");
-    await smb(smbTarget(mount), [`lcd ${q(local)}`, "put temp.txt \"Renamed Ordner ü/temp.txt\"", "del \"Renamed Ordner ü/temp.txt\"", "rmdir \"Renamed Ordner ü\""]);
+    await smb(smbTarget(mount), [
+      `lcd ${q(local)}`,
+      'put temp.txt "Renamed Ordner ü/temp.txt"',
+      'del "Renamed Ordner ü/temp.txt"',
+      'rmdir "Renamed Ordner ü"',
+    ]);
     expect(await world.onServer(["ls", "-1"])).not.toContain("Renamed Ordner");
   });
 
   it("refuses guests and wrong passwords", async () => {
-    await expect(smb({ ...smbTarget(mount), user: "guest", password: "" }, ["ls"])).rejects.toThrow(/NT_STATUS_LOGON_FAILURE|NT_STATUS_ACCESS_DENIED/);
+    await expect(smb({ ...smbTarget(mount), user: "guest", password: "" }, ["ls"])).rejects.toThrow(
+      /NT_STATUS_LOGON_FAILURE|NT_STATUS_ACCESS_DENIED/,
+    );
     await expect(smb({ ...smbTarget(mount), password: "wrong" }, ["ls"])).rejects.toThrow(/NT_STATUS_LOGON_FAILURE/);
   });
 
@@ -74,15 +87,23 @@ describe("a user mounts their server's home folder through the helper API", () =
     const container = await world.runtime.docker.getContainer(mount.container).inspect();
     const bindings = container.NetworkSettings.Ports["445/tcp"];
     expect(bindings).toEqual([{ HostIp: "127.0.0.1", HostPort: expect.stringMatching(/^\d+$/) }]);
-    expect(await smb({ ...smbTarget(mount), host: "127.0.0.1", port: Number(bindings[0].HostPort) }, ["ls"])).toContain("Welcome.txt");
+    expect(await smb({ ...smbTarget(mount), host: "127.0.0.1", port: Number(bindings[0].HostPort) }, ["ls"])).toContain(
+      "Welcome.txt",
+    );
   });
 
   it("runs with only SYS_ADMIN and /dev/fuse, and keeps secrets out of env, labels and command line", async () => {
     const info = await world.runtime.docker.getContainer(mount.container).inspect();
     expect(info.HostConfig.Privileged).toBe(false);
     expect(info.HostConfig.CapAdd).toEqual(["SYS_ADMIN"]);
-    expect(info.HostConfig.Devices?.map((device) => device.PathOnHost)).toEqual(["/dev/fuse"]);
-    const visible = JSON.stringify([info.Config.Env, info.Config.Labels, info.Config.Cmd, info.Config.Entrypoint, info.Args]);
+    expect(info.HostConfig.Devices?.map((device: { PathOnHost: string }) => device.PathOnHost)).toEqual(["/dev/fuse"]);
+    const visible = JSON.stringify([
+      info.Config.Env,
+      info.Config.Labels,
+      info.Config.Cmd,
+      info.Config.Entrypoint,
+      info.Args,
+    ]);
     expect(visible).not.toContain(mount.smb.password);
     const key = await fs.readFile(world.server.identityFile, "utf8");
     expect(visible).not.toContain(key.split("\n")[1]);
@@ -111,7 +132,11 @@ describe("a user mounts their server's home folder through the helper API", () =
 
 describe("a remote folder whose path has spaces", () => {
   it("mounts and serves that folder", async () => {
-    const mount = await sshmount.mount("server", "Project Notes", { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-notes` });
+    const mount = await sshmount.mount("server", "Project Notes", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-notes`,
+    });
     expect(mount.remotePath).toBe("~/Project Notes");
     const listing = await smb(smbTarget(mount), ["ls"]);
     expect(listing).toContain("Todo.txt");
@@ -122,7 +147,11 @@ describe("a remote folder whose path has spaces", () => {
 
 describe("failures are typed and leave nothing behind", () => {
   const attempt = (alias: string, remotePath = "") =>
-    sshmount.mount(alias, remotePath, { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-fail` });
+    sshmount.mount(alias, remotePath, {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-fail`,
+    });
 
   it("a key the server does not accept is auth-failed", async () => {
     const other = path.join(world.dir, "other_key");

@@ -54,7 +54,9 @@ describe("main", () => {
     const result = await cli(["list", "--json"]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/^sshmount: The Docker engine at unix:\/\/\/nonexistent\/docker.sock .*does not answer.*OrbStack/);
+    expect(result.stderr).toMatch(
+      /^sshmount: The Docker engine at unix:\/\/\/nonexistent\/docker.sock .*does not answer.*OrbStack/,
+    );
     expect(JSON.parse(result.stdout)).toEqual({
       error: { kind: "docker-unavailable", message: expect.any(String), hint: expect.stringContaining("OrbStack") },
     });

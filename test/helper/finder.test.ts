@@ -6,7 +6,12 @@ function recorder(exitCode = 0) {
   const calls: { file: string; args: readonly string[]; options?: RunOptions }[] = [];
   const run: CommandRunner = async (file, args, options) => {
     calls.push({ file, args, options });
-    return { exitCode, stdout: "", stderr: exitCode ? "execution error: The share could not be mounted (-36)" : "", timedOut: false };
+    return {
+      exitCode,
+      stdout: "",
+      stderr: exitCode ? "execution error: The share could not be mounted (-36)" : "",
+      timedOut: false,
+    };
   };
   return { calls, run };
 }

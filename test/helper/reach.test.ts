@@ -15,8 +15,14 @@ describe("probeTcp", () => {
 
 describe("chooseEndpoint", () => {
   it("uses the container IP only when it answers", async () => {
-    await expect(chooseEndpoint("172.18.0.2", 49153, async () => "open")).resolves.toEqual({ host: "172.18.0.2", port: 445 });
-    await expect(chooseEndpoint("172.18.0.2", 49153, async () => "timeout")).resolves.toEqual({ host: "127.0.0.1", port: 49153 });
+    await expect(chooseEndpoint("172.18.0.2", 49153, async () => "open")).resolves.toEqual({
+      host: "172.18.0.2",
+      port: 445,
+    });
+    await expect(chooseEndpoint("172.18.0.2", 49153, async () => "timeout")).resolves.toEqual({
+      host: "127.0.0.1",
+      port: 49153,
+    });
     await expect(chooseEndpoint(undefined, undefined, async () => "open")).resolves.toBeUndefined();
   });
 });

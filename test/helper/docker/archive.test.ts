@@ -27,7 +27,12 @@ describe("createTar", () => {
   });
 
   it("round-trips through readTar", () => {
-    const files = readTar(createTar([{ path: "smb_password", mode: 0o600, content: "pw" }, { path: "d/", mode: 0o700 }]));
+    const files = readTar(
+      createTar([
+        { path: "smb_password", mode: 0o600, content: "pw" },
+        { path: "d/", mode: 0o700 },
+      ]),
+    );
     expect([...files.keys()]).toEqual(["smb_password"]);
     expect(files.get("smb_password")?.toString()).toBe("pw");
   });

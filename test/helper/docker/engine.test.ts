@@ -16,7 +16,10 @@ const none = async () => false;
 async function writeContext(name: string, host: string, current = true): Promise<void> {
   const meta = path.join(home, ".docker/contexts/meta", createHash("sha256").update(name).digest("hex"));
   await fs.mkdir(meta, { recursive: true });
-  await fs.writeFile(path.join(meta, "meta.json"), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }));
+  await fs.writeFile(
+    path.join(meta, "meta.json"),
+    JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }),
+  );
   if (current) await fs.writeFile(path.join(home, ".docker/config.json"), JSON.stringify({ currentContext: name }));
 }
 
@@ -27,7 +30,10 @@ describe("findEngine", () => {
       source: "option",
       host: "unix:///tmp/x.sock",
     });
-    await expect(findEngine({ env, home, exists: none })).resolves.toEqual({ source: "DOCKER_HOST", host: env.DOCKER_HOST });
+    await expect(findEngine({ env, home, exists: none })).resolves.toEqual({
+      source: "DOCKER_HOST",
+      host: env.DOCKER_HOST,
+    });
   });
 
   it("follows the Docker CLI's current context", async () => {
@@ -64,8 +70,16 @@ describe("findEngine", () => {
 
 describe("dockerOptions", () => {
   it("maps unix and tcp endpoints and refuses remote ssh engines", () => {
-    expect(dockerOptions({ source: "option", host: "unix:///var/run/docker.sock" })).toEqual({ socketPath: "/var/run/docker.sock" });
-    expect(dockerOptions({ source: "option", host: "tcp://10.1.2.3:2375" })).toEqual({ host: "10.1.2.3", port: 2375, protocol: "http" });
-    expect(() => dockerOptions({ source: "context", host: "ssh://me@build" })).toThrow(expect.objectContaining({ kind: "unsupported" }));
+    expect(dockerOptions({ source: "option", host: "unix:///var/run/docker.sock" })).toEqual({
+      socketPath: "/var/run/docker.sock",
+    });
+    expect(dockerOptions({ source: "option", host: "tcp://10.1.2.3:2375" })).toEqual({
+      host: "10.1.2.3",
+      port: 2375,
+      protocol: "http",
+    });
+    expect(() => dockerOptions({ source: "context", host: "ssh://me@build" })).toThrow(
+      expect.objectContaining({ kind: "unsupported" }),
+    );
   });
 });

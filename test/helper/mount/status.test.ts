@@ -15,7 +15,9 @@ describe("parseLog", () => {
       { type: "ssh", text: "Warning: something" },
       { type: "ready" },
     ]);
-    expect(parseLog("sshmount: error: sshfs exited\nsshmount: bogus")).toEqual([{ type: "error", text: "sshfs exited" }]);
+    expect(parseLog("sshmount: error: sshfs exited\nsshmount: bogus")).toEqual([
+      { type: "error", text: "sshfs exited" },
+    ]);
   });
 
   it("splits runs, because a restarted container keeps its earlier lines", () => {

@@ -45,7 +45,10 @@ describe("knownHostLines with the real ssh-keygen", () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-kh-"));
     plain = path.join(dir, "known_hosts");
     hashed = path.join(dir, "known_hosts_hashed");
-    await fs.writeFile(plain, `web.example ssh-ed25519 ${key}\n[web.example]:2222 ssh-ed25519 ${otherKey}\nother ssh-ed25519 ${otherKey}\n`);
+    await fs.writeFile(
+      plain,
+      `web.example ssh-ed25519 ${key}\n[web.example]:2222 ssh-ed25519 ${otherKey}\nother ssh-ed25519 ${otherKey}\n`,
+    );
     await fs.writeFile(hashed, `web.example ssh-ed25519 ${key}\n`);
     const result = await runCommand("ssh-keygen", ["-H", "-f", hashed]);
     expect(result.exitCode).toBe(0);
@@ -62,15 +65,14 @@ describe("knownHostLines with the real ssh-keygen", () => {
   });
 
   it("keeps hashed entries hashed, and skips missing files", async () => {
-    const lines = await knownHostLines(
-      host({ userKnownHostsFiles: [path.join(dir, "missing"), hashed] }),
-      runCommand,
-    );
+    const lines = await knownHostLines(host({ userKnownHostsFiles: [path.join(dir, "missing"), hashed] }), runCommand);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^\\|1\\|\\S+ ssh-ed25519 ${key.replace(/[+/]/g, "\\$&")}$`));
   });
 
   it("returns nothing for an unknown host", async () => {
-    await expect(knownHostLines(host({ hostName: "nowhere", userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([]);
+    await expect(
+      knownHostLines(host({ hostName: "nowhere", userKnownHostsFiles: [plain] }), runCommand),
+    ).resolves.toEqual([]);
   });
 });

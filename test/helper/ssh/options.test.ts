@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { expandSshPath, parseSshG, resolveHost, toHostOptions, validateAlias } from "../../../helper/ssh/options";
 import { runCommand } from "../../../helper/process";
 
-const context = { home: "/home/ann", localUser: "ann", hostName: "web.example", user: "deploy", port: 2222, alias: "web" };
+const context = {
+  home: "/home/ann",
+  localUser: "ann",
+  hostName: "web.example",
+  user: "deploy",
+  port: 2222,
+  alias: "web",
+};
 
 describe("parseSshG", () => {
   it("keeps repeated keys in order", () => {
@@ -90,7 +97,11 @@ describe("resolveHost with the real OpenSSH", () => {
       port: 2200,
       identityFiles: ["/home/ann/.ssh/deploy_key"],
     });
-    await expect(resolve("bastioned")).resolves.toMatchObject({ hostName: "bastioned", user: "fallback", proxyJump: "web" });
+    await expect(resolve("bastioned")).resolves.toMatchObject({
+      hostName: "bastioned",
+      user: "fallback",
+      proxyJump: "web",
+    });
   });
 
   it("reports a broken config as ssh-config-invalid naming the file and line", async () => {

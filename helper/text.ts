@@ -1,0 +1,8 @@
+/** C0 controls and DEL: characters no user can see or type back, and that break line-based formats. */
+export function hasControlCharacters(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
