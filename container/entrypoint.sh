@@ -103,10 +103,10 @@ any_alive() {
   return 1
 }
 
-# Waits up to ~2 s for the given processes to end; stragglers die with the container.
+# Waits up to 1 s for the given processes to end; stragglers die with the container.
 wait_gone() {
   local i
-  for i in {1..20}; do
+  for i in {1..10}; do
     any_alive "$@" || return 0
     sleep 0.1
   done

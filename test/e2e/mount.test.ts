@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
@@ -211,5 +213,35 @@ describe("failures are typed and leave nothing behind", () => {
     await world.addHost(["Host nowhere", `  HostName nowhere-${world.id}.invalid`, "  User demo"]);
     await expect(attempt("nowhere")).rejects.toMatchObject({ kind: "host-unreachable" });
     expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+});
+
+describe("an ssh agent instead of key files", () => {
+  it("authenticates through the forwarded agent socket", async () => {
+    const socket = path.join(world.dir, "agent.sock");
+    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    try {
+      for (let i = 0; i < 50 && !(await fs.stat(socket).catch(() => undefined)); i++) await sleep(100);
+      const env = { ...world.options.env, SSH_AUTH_SOCK: socket };
+      expect((await world.runtime.run("ssh-add", [world.server.identityFile], { env })).exitCode).toBe(0);
+      await world.addHost([
+        "Host viaagent",
+        `  HostName ${world.server.serverName}`,
+        "  User demo",
+        `  UserKnownHostsFile "${path.join(world.server.stateDir, "known_hosts")}"`,
+      ]);
+      const mount = await sshmount.mount("viaagent", "", {
+        ...world.options,
+        env,
+        sshConfig: world.server.sshConfig,
+        name: `${world.prefix}-agent`,
+      });
+      const info = await world.runtime.docker.getContainer(mount.container).inspect();
+      expect(info.HostConfig.Binds).toEqual([`${socket}:/run/sshmount/agent.sock`]);
+      expect(await smb(smbTarget(mount), ["ls"])).toContain("Welcome.txt");
+      await sshmount.unmount(mount.name, world.options);
+    } finally {
+      agent.kill();
+    }
   }, 120_000);
 });
