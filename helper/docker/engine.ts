@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { SshmountError } from "../errors";
+import { pathExists } from "../files";
 
 export type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
 
@@ -61,15 +62,6 @@ export async function currentContextHost(
     return typeof host === "string" ? { name, host } : undefined;
   } catch {
     return undefined;
-  }
-}
-
-async function pathExists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
   }
 }
 

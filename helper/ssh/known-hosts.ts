@@ -1,4 +1,4 @@
-import fs from "node:fs/promises";
+import { pathExists } from "../files";
 import type { CommandRunner } from "../process";
 import type { SshHostOptions } from "./options";
 
@@ -23,7 +23,7 @@ export function parseKeygenFind(stdout: string): string[] {
 export async function knownHostLines(
   host: SshHostOptions,
   run: CommandRunner,
-  exists: (file: string) => Promise<boolean> = fileExists,
+  exists: (file: string) => Promise<boolean> = pathExists,
 ): Promise<string[]> {
   const name = knownHostsName(host);
   const files = [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles];
@@ -34,13 +34,4 @@ export async function knownHostLines(
     if (result.exitCode === 0) lines.push(...parseKeygenFind(result.stdout));
   }
   return [...new Set(lines)];
-}
-
-async function fileExists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -69,4 +69,12 @@ describe("main", () => {
     expect(asTarget.code).toBe(1);
     expect(JSON.parse(asTarget.stdout).error.kind).toBe("invalid-input");
   });
+
+  it("doctor reports each piece and exits 1 when the engine is missing", async () => {
+    const result = await cli(["doctor"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^OpenSSH: +OpenSSH_/m);
+    expect(result.stdout).toMatch(/^Docker: +not available: .*nonexistent\/docker.sock/m);
+    expect(result.stdout).toMatch(/^Image: +sshmount:[0-9a-f]{16} /m);
+  });
 });
