@@ -8,7 +8,8 @@
 #   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
 #
 # Output: every line this script prints starts with "sshmount: " and the helper parses them:
-#   connecting | ssh: <stderr line of ssh/sshfs> | ready | reconnecting | stopped | error: <summary>
+#   connecting (once per start) | ssh: <stderr line of ssh/sshfs> | ready | reconnecting | stopped |
+#   error: <summary>
 # Exit codes: 0 stopped by SIGTERM/SIGINT, 1 mount or smbd failed, 2 invalid input.
 set -uo pipefail
 
@@ -19,7 +20,7 @@ readonly connect_timeout=25
 # uid/gid: every file appears as user sshmount, whom smbd serves. noforget: inode numbers stay stable
 # for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
 # ^aes128-gcm puts the fastest cipher first without dropping the defaults a server may need.
-readonly sshfs_opts=allow_other,reconnect,ServerAliveInterval=15,ServerAliveCountMax=3,Compression=no,idmap=user,uid=1000,gid=1000,noforget,max_read=65536,Ciphers=^aes128-gcm@openssh.com
+readonly sshfs_opts=allow_other,reconnect,ServerAliveInterval=15,ServerAliveCountMax=3,Compression=no,idmap=user,uid=1000,gid=1000,noforget,Ciphers=^aes128-gcm@openssh.com
 
 say() { printf 'sshmount: %s\n' "$*"; }
 invalid() { say "error: $*"; exit 2; }
@@ -34,13 +35,14 @@ case ${share,,} in global | homes | printers) invalid "SSHMOUNT_SHARE '$share' i
 
 smbd_pid='' sshfs_pid='' relay_pid=''
 
+# Background processes are watched by pid and disowned, so bash never adds a "Killed" line of its own.
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
 # /proc/mounts, not mountpoint(1): stat on a mount whose connection hangs would hang too.
 mounted() { grep -qs " $mnt fuse.sshfs " /proc/mounts; }
 
-# statfs travels through sshfs to the server; the wait for it is cut off after 2 s. SIGTERM (not
-# KILL, which timeout would also take itself, making bash print "Killed") ends even a stuck FUSE call.
+# statfs travels through sshfs to the server. While ssh is still connecting the call waits in the
+# kernel, where timeout's SIGTERM cancels it (-s KILL would also kill timeout: bash prints "Killed").
 mount_answers() { mounted && timeout 2 stat -f "$mnt" >/dev/null 2>&1; }
 
 smbd_listens() { (: <>/dev/tcp/127.0.0.1/445) 2>/dev/null; }
@@ -66,15 +68,17 @@ start_sshfs() {
   mkfifo "$run/ssh_stderr"
   relay_ssh_stderr <"$run/ssh_stderr" &
   relay_pid=$!
-  say connecting
+  disown
   sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "target:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" &
   sshfs_pid=$!
+  disown
 }
 
 # Waits until the mount answers and smbd listens. 0: ready; 1: sshfs exited; 2: timed out (sshfs killed).
 await_ready() {
   local deadline=$((SECONDS + connect_timeout))
   while alive "$sshfs_pid"; do
+    alive "$smbd_pid" || fail "smbd exited"
     if mount_answers && smbd_listens; then return 0; fi
     if ((SECONDS >= deadline)); then
       # ssh may sit in connect() for long; killing the relay makes its next write fail instead.
@@ -105,11 +109,8 @@ any_alive() {
 
 # Waits up to 1 s for the given processes to end; stragglers die with the container.
 wait_gone() {
-  local i
-  for i in {1..10}; do
-    any_alive "$@" || return 0
-    sleep 0.1
-  done
+  local tries=10
+  while any_alive "$@" && ((tries-- > 0)); do sleep 0.1; done
 }
 
 stop() {
@@ -138,6 +139,8 @@ rm -f /var/lib/sshmount/xattr.tdb
 sed "s/@SHARE@/$share/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
 
 # sshfs first: the connection is the slow part, and smbd starts while it is under way.
+# "connecting" marks a container start (the helper counts them); retries after "reconnecting" don't print it.
+say connecting
 start_sshfs
 
 # smbpasswd -a also resets the password of an existing user, so a restarted container just works.
@@ -149,6 +152,7 @@ unset password
 # smbd kills its whole process group when it exits, so it must have its own (no --no-process-group).
 smbd --foreground --debug-stdout &
 smbd_pid=$!
+disown
 
 await_ready
 status=$?

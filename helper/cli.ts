@@ -141,18 +141,15 @@ function listText(mounts: MountInfo[]): string {
   return `${[header, ...rows].map(format).join("\n")}\n`;
 }
 
+/** One line per step on stderr; of an image build only Docker's "Step n/m", which shows it moves. */
 function progressPrinter(io: CliIo) {
-  let lastStep = "";
+  let lastMessage = "";
   return (progress: MountProgress) => {
-    if (progress.step === "image") {
-      // Docker's build output is long; its "Step n/m" lines are enough to show it moves.
-      const step = /(Step \d+\/\d+)/.exec(progress.message)?.[1];
-      if (lastStep !== "image") io.stderr("Building the container image (first run only, about a minute)…\n");
-      if (step) io.stderr(`  ${step}\n`);
-    } else if (progress.step !== lastStep) {
-      io.stderr(`${progress.message}…\n`);
-    }
-    lastStep = progress.step;
+    if (progress.step === "ready") return;
+    if (progress.message !== lastMessage) io.stderr(`${progress.message}…\n`);
+    lastMessage = progress.message;
+    const step = /^Step \d+\/\d+/.exec(progress.detail ?? "")?.[0];
+    if (step) io.stderr(`  ${step}\n`);
   };
 }
 

@@ -98,12 +98,11 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
     { mode: 0o600 },
   );
 
-  options.onProgress?.({ step: "image", message: "Preparing the demo SSH server" });
   const image = await ensureImage(runtime.docker, {
     dir: path.join(runtime.packageRoot, "demo", "sshd"),
     repository: DEMO_IMAGE,
     onProgress: ({ line }) =>
-      options.onProgress?.({ step: "image", message: `Building the demo server image: ${line}` }),
+      options.onProgress?.({ step: "image", message: "Building the demo server image (first run only)", detail: line }),
   });
   await ensureNetwork(runtime.docker, runtime.network);
   const running = await runtime.docker

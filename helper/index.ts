@@ -72,6 +72,7 @@ export async function open(name: string | undefined, options: MountOptions = {})
 }
 
 export async function demo(options: MountOptions = {}): Promise<mounts.MountInfo> {
+  options.onProgress?.({ step: "docker", message: "Checking Docker" });
   return demoServer.demo(await createRuntime(options), options);
 }
 

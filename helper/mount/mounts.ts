@@ -56,7 +56,10 @@ export type MountStep = "docker" | "image" | "network" | "connecting" | "ready";
 
 export interface MountProgress {
   step: MountStep;
+  /** A sentence for a toast title or a terminal line; it changes when the work does. */
   message: string;
+  /** The latest line of a long step, e.g. Docker's "Step 3/9 : RUN …" while an image builds. */
+  detail?: string;
 }
 
 export interface MountOptions {
@@ -177,14 +180,9 @@ async function waitReady(
     if (state.Running && statusFrom(state, current) === "ready") return;
     if (!state.Running && !state.Restarting) {
       const sshLines = current.flatMap((event) => (event.type === "ssh" ? [event.text] : []));
-      const errorLine = current.find((event) => event.type === "error");
-      if (sshLines.length === 0 && errorLine?.type === "error") {
-        throw new SshmountError("mount-failed", `Mounting ${host.alias} failed`, {
-          ...context,
-          detail: errorLine.text,
-        });
-      }
-      throw classifySshFailure(sshLines, context);
+      // Invalid input makes the entrypoint exit before it prints "connecting", so look past the run.
+      const errorLine = [...events].reverse().find((event) => event.type === "error");
+      throw classifySshFailure(sshLines, context, errorLine?.type === "error" ? errorLine.text : undefined);
     }
     if (Date.now() > deadline) {
       throw new SshmountError(
@@ -215,7 +213,8 @@ export async function mount(
   remotePathInput: string,
   options: MountOptions = {},
 ): Promise<MountInfo> {
-  const progress = (step: MountStep, message: string) => options.onProgress?.({ step, message });
+  const progress = (step: MountStep, message: string, detail?: string) =>
+    options.onProgress?.({ step, message, detail });
   validateMountRequest(alias, remotePathInput, options.name);
   const remotePath = normalizeRemotePath(remotePathInput);
   const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
@@ -226,7 +225,6 @@ export async function mount(
     home: runtime.home,
   });
 
-  progress("docker", "Checking Docker");
   const existing = await managedContainers(runtime.docker);
   const same = existing.find(
     (summary) =>
@@ -256,7 +254,7 @@ export async function mount(
   const image = await ensureImage(runtime.docker, {
     dir: path.join(runtime.packageRoot, "container"),
     repository: MOUNT_IMAGE,
-    onProgress: ({ line }) => progress("image", `Building the container image (first run only): ${line}`),
+    onProgress: ({ line }) => progress("image", "Building the container image (first run only)", line),
   });
   progress("network", "Preparing the network");
   await ensureNetwork(runtime.docker, runtime.network);
@@ -294,6 +292,8 @@ export async function mount(
         NetworkMode: runtime.network,
         RestartPolicy: { Name: "no" },
         Binds: agent ? [`${agent}:${CONTAINER_AGENT_SOCKET}`] : [],
+        // A server that stays down makes the entrypoint log every retry; keep that bounded.
+        LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } },
       },
     });
     await container.putArchive(createTar(inputs.entries), { path: "/etc" });

@@ -3,6 +3,8 @@ import { hasControlCharacters } from "../text";
 
 export const CONTAINER_PREFIX = "sshmount-";
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Section names Samba gives a meaning of its own: a share so named would not be served. */
+const reservedNames = new Set(["global", "homes", "printers"]);
 
 /**
  * sftp paths are relative to the login directory, so "~" and "~/x" become "" and "x": sshfs mounts ""
@@ -40,6 +42,9 @@ export function parseTarget(target: string): { alias: string; remotePath: string
 }
 
 export function validateMountName(name: string): string {
+  if (reservedNames.has(name.toLowerCase())) {
+    throw new SshmountError("invalid-input", `"${name}" is reserved by Samba: choose another mount name`, { name });
+  }
   if (!namePattern.test(name)) {
     throw new SshmountError(
       "invalid-input",
@@ -63,7 +68,8 @@ export function defaultMountName(alias: string, remotePath: string): string {
   const folder = remotePath.split("/").filter(Boolean).pop() ?? "";
   const base = slug(alias) || "mount";
   const withFolder = folder && slug(folder) ? `${base}-${slug(folder)}` : base;
-  return withFolder.slice(0, 56).replace(/[^a-z0-9]+$/, "") || "mount";
+  const name = withFolder.slice(0, 56).replace(/[^a-z0-9]+$/, "") || "mount";
+  return reservedNames.has(name) ? `${name}-mount` : name;
 }
 
 export function containerName(name: string): string {

@@ -45,24 +45,34 @@ export interface ClassifyContext {
   remotePath: string;
 }
 
-/** The ssh/sshfs lines worth showing: the last few, which carry the reason. */
+/**
+ * The ssh/sshfs lines worth showing: the last few that carry the reason. sshfs's own "read: …" only
+ * follows ssh's exit, and a banner's "@@@" frame says nothing.
+ */
 function detailOf(lines: string[]): string {
   return lines
     .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(-3)
+    .filter((line) => line && !/^read: |^remote host has disconnected$|^@+$/.test(line))
+    .slice(-2)
     .join(" ");
 }
 
-export function classifySshFailure(lines: string[], context: ClassifyContext): SshmountError {
+/**
+ * Turns what the entrypoint reported about a failed start into a typed error: the ssh lines decide the
+ * kind; the entrypoint's own summary (`sshmount: error: …`) stands in when ssh said nothing.
+ */
+export function classifySshFailure(lines: string[], context: ClassifyContext, summary?: string): SshmountError {
   const text = lines.join("\n");
-  const detail = detailOf(lines);
+  const detail = detailOf(lines) || summary || "";
   const facts = { alias: context.alias, host: context.host, remotePath: context.remotePath, detail };
+  const format = (message: string) =>
+    message.replace("{host}", context.alias).replace("{path}", context.remotePath || "~");
   for (const rule of rules) {
-    if (rule.pattern.test(text)) {
-      const message = rule.message.replace("{host}", context.alias).replace("{path}", context.remotePath || "~");
-      return new SshmountError(rule.kind, message, facts);
-    }
+    if (rule.pattern.test(text)) return new SshmountError(rule.kind, format(rule.message), facts);
+  }
+  // The entrypoint gave up waiting: ssh never got an answer (a paused or firewalled server).
+  if (summary && /no answer from the server/.test(summary)) {
+    return new SshmountError("timeout", `${context.alias} did not answer`, facts);
   }
   return new SshmountError("mount-failed", `Mounting ${context.alias} failed`, facts);
 }

@@ -50,13 +50,14 @@ describe("mount names", () => {
     expect(defaultMountName("web", "/srv/My Site")).toBe("web-my-site");
     expect(defaultMountName("user@host", "~/x")).toBe("user-host-x");
     expect(defaultMountName("☃", "")).toBe("mount");
+    expect(defaultMountName("Homes", "")).toBe("homes-mount");
     for (const name of [defaultMountName("a".repeat(300), "b".repeat(300)), defaultMountName("-x-", "/")]) {
       expect(validateMountName(name)).toBe(name);
     }
   });
 
   it("rejects names Samba or Docker could not take", () => {
-    for (const bad of ["", "-x", "a b", "a/b", "x;rm", "a".repeat(64), "é"]) {
+    for (const bad of ["global", "PRINTERS", "", "-x", "a b", "a/b", "x;rm", "a".repeat(64), "é"]) {
       expect(() => validateMountName(bad)).toThrow(expect.objectContaining({ kind: "invalid-input" }));
     }
   });
