@@ -13,6 +13,7 @@ export type ErrorKind =
   | "path-missing"
   | "mount-failed"
   | "timeout"
+  | "cancelled"
   | "name-taken"
   | "not-found"
   | "invalid-input"
@@ -81,6 +82,8 @@ function hintFor(error: SshmountError): string {
       return "See the ssh message above; `sshmount logs NAME` shows the container's full log.";
     case "timeout":
       return `The host did not answer in time. Check that \`ssh ${target}\` connects, then try again.`;
+    case "cancelled":
+      return "Nothing was left behind; mount again when you are ready.";
     case "name-taken":
       return "Choose another name with --name, or unmount the existing mount first.";
     case "not-found":

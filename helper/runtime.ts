@@ -54,11 +54,16 @@ export function baseRuntime(options: HelperOptions = {}) {
 export async function createRuntime(options: HelperOptions = {}): Promise<Runtime> {
   const base = baseRuntime(options);
   const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
+  let packageRoot = options.packageRoot;
   return {
     ...base,
     docker,
     endpoint,
     network: networkName(base.env),
-    packageRoot: options.packageRoot ?? findPackageRoot(),
+    // Looked up only when an image must be built: a bundle without container/ can still list and open.
+    get packageRoot() {
+      packageRoot ??= findPackageRoot();
+      return packageRoot;
+    },
   };
 }

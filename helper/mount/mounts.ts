@@ -151,7 +151,7 @@ async function agentAvailable(runtime: Runtime): Promise<string | undefined> {
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SshmountError("mount-failed", "Mount cancelled", { detail: "cancelled by the user" });
+  if (signal?.aborted) throw new SshmountError("cancelled", "Mount cancelled");
 }
 
 function sleep(ms: number): Promise<void> {

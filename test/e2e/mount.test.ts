@@ -245,3 +245,56 @@ describe("an ssh agent instead of key files", () => {
     }
   }, 120_000);
 });
+
+describe("a mount that was stopped", () => {
+  it("shows as stopped and opens again, serving the same share with the same password", async () => {
+    const mount = await sshmount.mount("server", "photos", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-photos`,
+    });
+    await world.runtime.docker.getContainer(mount.container).stop();
+    const stopped = (await sshmount.list(world.options)).find((m) => m.name === mount.name);
+    expect(stopped).toMatchObject({ status: "stopped", smb: { url: "" } });
+
+    const { mount: reopened, opened } = await sshmount.open(mount.name, world.options);
+    expect(opened).toBe(false);
+    expect(reopened).toMatchObject({ name: mount.name, status: "ready", container: mount.container });
+    expect(reopened.smb.password).toBe(mount.smb.password);
+    expect(await smb(smbTarget(reopened), ["ls"])).toContain("samples.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
+
+  it("open without a name opens the newest mount", async () => {
+    const first = await sshmount.mount("server", "", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-a`,
+    });
+    const second = await sshmount.mount("server", "photos", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-b`,
+    });
+    expect((await sshmount.open(undefined, world.options)).mount.name).toBe(second.name);
+    await sshmount.unmount(second.name, world.options);
+    await sshmount.unmount(first.name, world.options);
+  }, 120_000);
+});
+
+describe("cancelling a mount", () => {
+  it("removes the half-made container", async () => {
+    const controller = new AbortController();
+    const attempt = sshmount.mount("server", "", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-cancel`,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.step === "connecting") controller.abort();
+      },
+    });
+    await expect(attempt).rejects.toMatchObject({ kind: "cancelled", message: "Mount cancelled" });
+    expect(await world.mountContainers()).toEqual([]);
+  }, 120_000);
+});
