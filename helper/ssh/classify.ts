@@ -27,9 +27,15 @@ const rules: Rule[] = [
     message: "{host} refused the login",
   },
   {
+    // The host is there (or its packets vanish) but nothing answers: a hung, paused or firewalled server.
+    kind: "timeout",
+    pattern: /Connection timed out|Operation timed out|Connection to \S+ port \d+ timed out/,
+    message: "{host} did not answer in time",
+  },
+  {
     kind: "host-unreachable",
     pattern:
-      /Could not resolve hostname|Name or service not known|Connection refused|Connection timed out|No route to host|Network is unreachable|Operation timed out|kex_exchange_identification|Connection reset by peer|Connection closed by/,
+      /Could not resolve hostname|Name or service not known|Connection refused|No route to host|Network is unreachable|kex_exchange_identification|Connection reset by peer|Connection closed by/,
     message: "Cannot reach {host}",
   },
   {

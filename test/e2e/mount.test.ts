@@ -298,3 +298,20 @@ describe("cancelling a mount", () => {
     expect(await world.mountContainers()).toEqual([]);
   }, 120_000);
 });
+
+describe("a server that does not answer", () => {
+  it("is a timeout within ssh's bounded connect, and leaves no container", async () => {
+    const server = world.runtime.docker.getContainer(world.server.serverName);
+    await server.pause();
+    try {
+      const error = await sshmount
+        .mount("server", "", { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-paused` })
+        .catch((e) => e);
+      expect(error).toMatchObject({ kind: "timeout" });
+      expect(sshmount.describeError(error).hint).toContain("ssh server");
+      expect(await world.mountContainers()).toEqual([]);
+    } finally {
+      await server.unpause();
+    }
+  }, 120_000);
+});
