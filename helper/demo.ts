@@ -1,10 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createTar } from "./docker/archive";
 import { containerLogs, removeContainer } from "./docker/containers";
 import { ensureImage } from "./docker/image";
 import { ensureNetwork } from "./docker/network";
 import { SshmountError } from "./errors";
+import { pathExists } from "./files";
 import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
 import type { Runtime } from "./runtime";
 
@@ -37,12 +39,7 @@ export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): str
 }
 
 async function ensureKey(runtime: Runtime, file: string, comment: string): Promise<void> {
-  try {
-    await fs.access(file);
-    return;
-  } catch {
-    // generate below
-  }
+  if (await pathExists(file)) return;
   const result = await runtime.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
   if (result.exitCode !== 0) throw new Error(`ssh-keygen failed: ${result.stderr.trim()}`);
 }
@@ -60,7 +57,7 @@ async function waitForSshd(runtime: Runtime, id: string): Promise<void> {
     if (/Server listening on/.test(log)) return;
     if (!state.Running)
       throw new SshmountError("mount-failed", "The demo SSH server did not start", { detail: log.trim() });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new SshmountError("timeout", "The demo SSH server did not start within 20 s", {});
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import { createTar } from "../docker/archive";
 import { containerLogs, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
@@ -94,7 +95,7 @@ async function describe(
   const info = await container.inspect();
   const labels = info.Config.Labels ?? {};
   const events = parseLog(await containerLogs(container, 200));
-  const status = statusFrom(info.State as never, events);
+  const status = statusFrom(info.State, events);
   const share = labels[LABEL.name];
   const user = labels[LABEL.smbUser] ?? SMB_USER;
   const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress || undefined;
@@ -152,10 +153,6 @@ async function agentAvailable(runtime: Runtime): Promise<string | undefined> {
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SshmountError("cancelled", "Mount cancelled");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
