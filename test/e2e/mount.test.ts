@@ -254,6 +254,7 @@ describe("a mount that was stopped", () => {
       name: `${world.prefix}-photos`,
     });
     await world.runtime.docker.getContainer(mount.container).stop();
+    expect(await sshmount.logs(mount.name, world.options)).toMatch(/sshmount: ready\nsshmount: stopped\n?$/);
     const stopped = (await sshmount.list(world.options)).find((m) => m.name === mount.name);
     expect(stopped).toMatchObject({ status: "stopped", smb: { url: "" } });
 
@@ -314,4 +315,36 @@ describe("a server that does not answer", () => {
       await server.unpause();
     }
   }, 120_000);
+});
+
+describe("the health check", () => {
+  async function health(container: string, wanted: string, seconds: number): Promise<string | undefined> {
+    let status: string | undefined;
+    for (let i = 0; i < seconds * 2; i++) {
+      status = (await world.runtime.docker.getContainer(container).inspect()).State.Health?.Status;
+      if (status === wanted) break;
+      await sleep(500);
+    }
+    return status;
+  }
+
+  it("turns unhealthy when the server stops answering, and the mount reads as reconnecting until it is back", async () => {
+    const mount = await sshmount.mount("server", "", {
+      ...world.options,
+      sshConfig: world.server.sshConfig,
+      name: `${world.prefix}-health`,
+    });
+    expect(await health(mount.container, "healthy", 30)).toBe("healthy");
+    const server = world.runtime.docker.getContainer(world.server.serverName);
+    await server.pause();
+    try {
+      expect(await health(mount.container, "unhealthy", 60)).toBe("unhealthy");
+      expect((await sshmount.list(world.options)).find((m) => m.name === mount.name)?.status).toBe("reconnecting");
+    } finally {
+      await server.unpause();
+    }
+    expect(await health(mount.container, "healthy", 40)).toBe("healthy");
+    expect(await smb(smbTarget(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 180_000);
 });
