@@ -42,7 +42,7 @@ const allowed: Record<string, { positionals: number; flags: (keyof Flags)[] }> =
   mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "json"] },
   list: { positionals: 0, flags: ["json"] },
   unmount: { positionals: 1, flags: ["all", "json"] },
-  logs: { positionals: 1, flags: ["json"] },
+  logs: { positionals: 1, flags: [] },
   open: { positionals: 1, flags: ["last", "json"] },
   doctor: { positionals: 0, flags: ["json"] },
   demo: { positionals: 0, flags: ["stop", "json"] },

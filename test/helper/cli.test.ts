@@ -36,6 +36,7 @@ describe("parseCli", () => {
     [["mount", "web", "--name"]],
     [["mount", "web", "--name="]],
     [["open"]],
+    [["logs", "x", "--json"]],
   ])("%j is a usage error", (argv) => {
     expect(() => parseCli(argv)).toThrow();
   });
