@@ -14,6 +14,15 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(() => world?.close(), 120_000);
 
+/** Mounts the world's server as NAME (prefixed), the way most stories here begin. */
+const mountServer = (remotePath: string, name: string, extra: sshmount.MountOptions = {}) =>
+  sshmount.mount("server", remotePath, {
+    ...world.options,
+    sshConfig: world.server.sshConfig,
+    name: `${world.prefix}-${name}`,
+    ...extra,
+  });
+
 const smbTarget = (mount: MountInfo) => ({
   host: mount.smb.host,
   port: mount.smb.port,
@@ -28,11 +37,7 @@ describe("a user mounts their server's home folder through the helper API", () =
 
   beforeAll(async () => {
     local = await fs.mkdtemp(path.join(world.dir, "local-"));
-    mount = await sshmount.mount("server", "", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-home`,
-    });
+    mount = await mountServer("", "home");
   }, 120_000);
 
   it("gets a ready mount with a per-mount password and a URL without it", () => {
@@ -134,11 +139,7 @@ describe("a user mounts their server's home folder through the helper API", () =
 
 describe("a remote folder whose path has spaces", () => {
   it("mounts and serves that folder", async () => {
-    const mount = await sshmount.mount("server", "Project Notes", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-notes`,
-    });
+    const mount = await mountServer("Project Notes", "notes");
     expect(mount.remotePath).toBe("~/Project Notes");
     const listing = await smb(smbTarget(mount), ["ls"]);
     expect(listing).toContain("Todo.txt");
@@ -248,11 +249,7 @@ describe("an ssh agent instead of key files", () => {
 
 describe("a mount that was stopped", () => {
   it("shows as stopped and opens again, serving the same share with the same password", async () => {
-    const mount = await sshmount.mount("server", "photos", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-photos`,
-    });
+    const mount = await mountServer("photos", "photos");
     await world.runtime.docker.getContainer(mount.container).stop();
     expect(await sshmount.logs(mount.name, world.options)).toMatch(/sshmount: ready\nsshmount: stopped\n?$/);
     const stopped = (await sshmount.list(world.options)).find((m) => m.name === mount.name);
@@ -267,16 +264,8 @@ describe("a mount that was stopped", () => {
   }, 120_000);
 
   it("open without a name opens the newest mount", async () => {
-    const first = await sshmount.mount("server", "", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-a`,
-    });
-    const second = await sshmount.mount("server", "photos", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-b`,
-    });
+    const first = await mountServer("", "a");
+    const second = await mountServer("photos", "b");
     expect((await sshmount.open(undefined, world.options)).mount.name).toBe(second.name);
     await sshmount.unmount(second.name, world.options);
     await sshmount.unmount(first.name, world.options);
@@ -286,10 +275,7 @@ describe("a mount that was stopped", () => {
 describe("cancelling a mount", () => {
   it("removes the half-made container", async () => {
     const controller = new AbortController();
-    const attempt = sshmount.mount("server", "", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-cancel`,
+    const attempt = mountServer("", "cancel", {
       signal: controller.signal,
       onProgress: (progress) => {
         if (progress.step === "connecting") controller.abort();
@@ -305,9 +291,7 @@ describe("a server that does not answer", () => {
     const server = world.runtime.docker.getContainer(world.server.serverName);
     await server.pause();
     try {
-      const error = await sshmount
-        .mount("server", "", { ...world.options, sshConfig: world.server.sshConfig, name: `${world.prefix}-paused` })
-        .catch((e) => e);
+      const error = await mountServer("", "paused").catch((e) => e);
       expect(error).toMatchObject({ kind: "timeout" });
       expect(sshmount.describeError(error).hint).toContain("ssh server");
       expect(await world.mountContainers()).toEqual([]);
@@ -329,11 +313,7 @@ describe("the health check", () => {
   }
 
   it("turns unhealthy when the server stops answering, and the mount reads as reconnecting until it is back", async () => {
-    const mount = await sshmount.mount("server", "", {
-      ...world.options,
-      sshConfig: world.server.sshConfig,
-      name: `${world.prefix}-health`,
-    });
+    const mount = await mountServer("", "health");
     expect(await health(mount.container, "healthy", 30)).toBe("healthy");
     const server = world.runtime.docker.getContainer(world.server.serverName);
     await server.pause();
