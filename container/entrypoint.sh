@@ -82,7 +82,7 @@ await_ready() {
     if mount_answers && smbd_listens; then return 0; fi
     if ((SECONDS >= deadline)); then
       # ssh may sit in connect() for long; killing the relay makes its next write fail instead.
-      kill "$sshfs_pid" "$relay_pid" 2>/dev/null
+      terminate "$sshfs_pid" "$relay_pid"
       return 2
     fi
     sleep 0.2
@@ -101,6 +101,14 @@ failure_summary() {
 
 unmount() { fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -uz "$mnt" 2>/dev/null; }
 
+# kill without the race of "alive && kill": a process may end between the two (bash then prints
+# "No such process" into the log the helper parses).
+terminate() {
+  local pid
+  for pid; do [ -n "$pid" ] && kill "$pid" 2>/dev/null; done
+  return 0
+}
+
 any_alive() {
   local pid
   for pid; do alive "$pid" && return 0; done
@@ -115,10 +123,10 @@ wait_gone() {
 
 stop() {
   trap '' TERM INT
-  alive "$smbd_pid" && kill "$smbd_pid"
+  terminate "$smbd_pid"
   wait_gone "$smbd_pid"
   unmount
-  alive "$sshfs_pid" && kill "$sshfs_pid"
+  terminate "$sshfs_pid"
   wait_gone "$sshfs_pid" "$relay_pid"
   say stopped
   exit 0
@@ -126,7 +134,7 @@ stop() {
 
 fail() {
   say "error: $*"
-  alive "$smbd_pid" && kill "$smbd_pid"
+  terminate "$smbd_pid"
   unmount
   exit 1
 }
