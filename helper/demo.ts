@@ -8,7 +8,7 @@ import { ensureNetwork } from "./docker/network";
 import { SshmountError } from "./errors";
 import { pathExists } from "./files";
 import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
-import type { Runtime } from "./runtime";
+import { cacheDir, type Runtime } from "./runtime";
 
 export const DEMO_IMAGE = "sshmount-demo-sshd";
 export const DEMO_ROLE = "demo-server";
@@ -34,8 +34,7 @@ export interface DemoServer {
 }
 
 export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): string {
-  const cache = runtime.env.XDG_CACHE_HOME || path.join(runtime.home, ".cache");
-  return path.join(cache, "sshmount", "demo");
+  return path.join(cacheDir(runtime), "demo");
 }
 
 async function ensureKey(runtime: Runtime, file: string, comment: string): Promise<void> {

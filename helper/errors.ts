@@ -30,6 +30,8 @@ export interface ErrorFacts {
   /** Docker endpoints that were tried, for docker-unavailable. */
   tried?: string[];
   file?: string;
+  /** Line in `file`, for ssh-config-invalid. */
+  line?: number;
 }
 
 export class SshmountError extends Error {
@@ -67,7 +69,7 @@ function hintFor(error: SshmountError): string {
     case "image-build-failed":
       return "Check that Docker can reach the Debian package mirror, then try again. `sshmount logs` is not available until the image builds.";
     case "ssh-config-invalid":
-      return `Fix the line OpenSSH complains about${facts.file ? ` in ${facts.file}` : ""}; \`ssh -G ${target}\` shows the same error.`;
+      return `Fix ${facts.line ? `line ${facts.line}` : "the line OpenSSH complains about"}${facts.file ? ` of ${facts.file}` : ""}; \`ssh -G ${target}\` shows the same error.`;
     case "auth-failed":
       return `Check that \`ssh ${target}\` works in a terminal without a password prompt: load your key into the agent (\`ssh-add\`) or set IdentityFile for this host.`;
     case "host-key-unknown":

@@ -2,11 +2,12 @@
  * The public surface of the helper: the verbs the Raycast commands and the `sshmount` CLI use. Neither
  * client knows about Docker or processes; each verb takes HelperOptions so tests inject their own.
  */
+import path from "node:path";
 import * as demoServer from "./demo";
 import { SshmountError } from "./errors";
 import { openInFinder } from "./finder";
 import * as mounts from "./mount/mounts";
-import { createRuntime, baseRuntime, type HelperOptions } from "./runtime";
+import { baseRuntime, cacheDir, createRuntime, type HelperOptions } from "./runtime";
 import { listHosts, type HostEntry } from "./ssh/hosts";
 
 export { describeError, isSshmountError, SshmountError, type ErrorDescription, type ErrorKind } from "./errors";
@@ -20,7 +21,8 @@ export type { HelperOptions } from "./runtime";
 export type MountOptions = mounts.MountOptions & HelperOptions;
 
 export async function hosts(options: HelperOptions & { sshConfig?: string } = {}): Promise<HostEntry[]> {
-  return listHosts({ ...baseRuntime(options), configFile: options.sshConfig });
+  const base = baseRuntime(options);
+  return listHosts({ ...base, configFile: options.sshConfig, cacheFile: path.join(cacheDir(base), "hosts.json") });
 }
 
 export async function mount(alias: string, remotePath = "", options: MountOptions = {}): Promise<mounts.MountInfo> {

@@ -41,6 +41,11 @@ export function findPackageRoot(start: string = path.dirname(fileURLToPath(impor
   }
 }
 
+/** sshmount's own cache folder (demo keys, the host list); never the user's ~/.ssh. */
+export function cacheDir(runtime: { env: NodeJS.ProcessEnv; home: string }): string {
+  return path.join(runtime.env.XDG_CACHE_HOME || path.join(runtime.home, ".cache"), "sshmount");
+}
+
 export function baseRuntime(options: HelperOptions = {}) {
   const env = options.env ?? process.env;
   return {

@@ -1,8 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import SSHConfig from "ssh-config";
-import { SshmountError } from "../errors";
 import type { CommandRunner } from "../process";
+import { readConfigTree, type ConfigSource } from "./config-tree";
 import { resolveHost } from "./options";
 
 export interface HostEntry {
@@ -10,29 +9,12 @@ export interface HostEntry {
   hostName: string;
   user: string;
   port: number;
+  /** The ProxyJump chain as OpenSSH resolved it, e.g. "bastion" or "a,b". */
   proxyJump: string | null;
+  source: ConfigSource;
 }
 
-type Value = string | { val: string }[];
-
-function words(value: Value): string[] {
-  return typeof value === "string" ? value.split(/\s+/).filter(Boolean) : value.map((part) => part.val);
-}
-
-/** Concrete aliases of `Host` lines in file order, once each; patterns and negations are not hosts. */
-export function aliasesFromConfig(text: string): string[] {
-  const aliases: string[] = [];
-  for (const line of SSHConfig.parse(text)) {
-    if (!("param" in line) || line.param.toLowerCase() !== "host") continue;
-    for (const alias of words(line.value as Value)) {
-      if (/[*?!]/.test(alias) || aliases.includes(alias)) continue;
-      aliases.push(alias);
-    }
-  }
-  return aliases;
-}
-
-async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -46,25 +28,96 @@ async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Pr
 }
 
 export interface HostsOptions {
+  /** An explicit config (`ssh -F`); otherwise ~/.ssh/config and the system config, as ssh reads them. */
   configFile?: string;
+  /** The system-wide config read after the user's when no configFile is given. */
+  systemConfig?: string;
   run: CommandRunner;
   env: NodeJS.ProcessEnv;
   home: string;
+  /** Where the resolved list is kept between runs; no caching when undefined. */
+  cacheFile?: string;
 }
 
-/** The hosts of an ssh config, each with what `ssh -G` says it connects to. A missing config has none. */
-export async function listHosts(options: HostsOptions): Promise<HostEntry[]> {
-  const file = options.configFile ?? path.join(options.home, ".ssh", "config");
-  let text: string;
+interface CacheRecord {
+  key: string;
+  /** Modification time (ms) of every file and folder the list was read from; -1 when absent. */
+  stamps: [string, number][];
+  hosts: HostEntry[];
+}
+
+async function stamp(file: string): Promise<number> {
   try {
-    text = await fs.readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !options.configFile) return [];
-    throw new SshmountError("ssh-config-invalid", `Cannot read the ssh config ${file}`, { file, detail: code });
+    return (await fs.stat(file)).mtimeMs;
+  } catch {
+    return -1;
   }
-  return mapBounded(aliasesFromConfig(text), 8, async (alias) => {
-    const host = await resolveHost(alias, { ...options, configFile: options.configFile });
-    return { alias, hostName: host.hostName, user: host.user, port: host.port, proxyJump: host.proxyJump ?? null };
+}
+
+async function readCache(cacheFile: string, key: string): Promise<HostEntry[] | undefined> {
+  let record: CacheRecord;
+  try {
+    record = JSON.parse(await fs.readFile(cacheFile, "utf8")) as CacheRecord;
+  } catch {
+    return undefined;
+  }
+  if (record.key !== key || !Array.isArray(record.stamps)) return undefined;
+  const current = await Promise.all(record.stamps.map(([file]) => stamp(file)));
+  return current.every((mtime, index) => mtime === record.stamps[index][1]) ? record.hosts : undefined;
+}
+
+/** Written to a temporary file and renamed, so a reader never sees half a cache. */
+async function writeCache(cacheFile: string, record: CacheRecord): Promise<void> {
+  await fs.mkdir(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  await fs.writeFile(temporary, JSON.stringify(record), { mode: 0o600 });
+  await fs.rename(temporary, cacheFile);
+}
+
+/** ssh -G runs this many at a time: enough to hide process start-up, few enough for a laptop. */
+const PARALLEL_RESOLVES = 8;
+
+/**
+ * The hosts of the ssh config in file order (Include followed), each with what `ssh -G` says it
+ * connects to. Cached against the modification times of every file and folder involved, so the Raycast
+ * list opens without running ssh when nothing changed.
+ */
+export async function listHosts(options: HostsOptions): Promise<HostEntry[]> {
+  const userConfig = options.configFile ? path.resolve(options.configFile) : path.join(options.home, ".ssh", "config");
+  const systemConfig = options.configFile ? undefined : (options.systemConfig ?? "/etc/ssh/ssh_config");
+  const key = JSON.stringify([userConfig, systemConfig ?? null]);
+  if (options.cacheFile) {
+    const cached = await readCache(options.cacheFile, key);
+    if (cached) return cached;
+  }
+
+  const trees = [await readConfigTree(userConfig, { home: options.home })];
+  if (systemConfig) trees.push(await readConfigTree(systemConfig, { home: options.home, system: true }));
+  const seen = new Set<string>();
+  const aliases = trees.flatMap((tree) => tree.aliases).filter(({ alias }) => !seen.has(alias) && seen.add(alias));
+  const watched = [...new Set(trees.flatMap((tree) => tree.watched))];
+  const stampsBefore = await Promise.all(
+    watched.map(async (file): Promise<[string, number]> => [file, await stamp(file)]),
+  );
+
+  const resolved = await mapBounded(aliases, PARALLEL_RESOLVES, async ({ alias, source }) => {
+    const host = await resolveHost(alias, { ...options, configFile: options.configFile, trace: true });
+    // An alias whose Host line OpenSSH never applies (in a file included from a block that does not
+    // match it) is not a host `ssh ALIAS` would reach.
+    if (!host.appliedBlocks?.includes(`${source.file}:${source.line}`)) return undefined;
+    const entry: HostEntry = {
+      alias,
+      hostName: host.hostName,
+      user: host.user,
+      port: host.port,
+      proxyJump: host.proxyJump ?? null,
+      source,
+    };
+    return entry;
   });
+  const hosts = resolved.filter((host): host is HostEntry => host !== undefined);
+  // A cache that cannot be written (read-only home) only costs speed.
+  if (options.cacheFile)
+    await writeCache(options.cacheFile, { key, stamps: stampsBefore, hosts }).catch(() => undefined);
+  return hosts;
 }

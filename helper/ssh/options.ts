@@ -18,6 +18,8 @@ export interface SshHostOptions {
   proxyJump?: string;
   proxyCommand?: string;
   connectTimeout?: number;
+  /** "file:line" of every Host block OpenSSH applied; only with ResolveOptions.trace. */
+  appliedBlocks?: string[];
 }
 
 export interface ResolveOptions {
@@ -26,6 +28,11 @@ export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
   localUser?: string;
+  /** `ssh -l`/`-p`: a jump host given as user@host:port. */
+  login?: string;
+  port?: number;
+  /** Also report which Host blocks applied (`ssh -G -v`). */
+  trace?: boolean;
 }
 
 /** `ssh -G` prints every option as `key value`, keys lower-cased; repeatable keys appear once per value. */
@@ -126,11 +133,43 @@ export function toHostOptions(
   };
 }
 
+/** OpenSSH prints "FILE: line N: reason" (or "FILE line N: reason" for quoting errors). */
+export function parseConfigErrorLocation(message: string): { file?: string; line?: number } {
+  const match = /^(.*?):? line (\d+): /.exec(message) ?? /^(.*?): terminating/.exec(message);
+  if (!match) return {};
+  return { file: match[1], ...(match[2] ? { line: Number(match[2]) } : {}) };
+}
+
+/** The first line of ssh's stderr that says what is wrong (not its version banner or -v debug lines). */
+function firstComplaint(stderr: string): string {
+  return (
+    stderr
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line && !/^debug\d:|^OpenSSH_/.test(line)) ?? ""
+  );
+}
+
+/** "FILE line N: Applying options for PATTERN", which `ssh -G -v` prints for each Host block it applies. */
+function appliedBlocks(stderr: string): string[] {
+  return [...stderr.matchAll(/^debug1: (.*) line (\d+): Applying options for /gm)].map(
+    ([, file, line]) => `${path.resolve(file)}:${line}`,
+  );
+}
+
 /** Asks OpenSSH how it would connect to ALIAS, so Match, Include and defaults behave exactly as in a terminal. */
 export async function resolveHost(alias: string, options: ResolveOptions): Promise<SshHostOptions> {
   validateAlias(alias);
   const env = options.env ?? process.env;
-  const args = options.configFile ? ["-G", "-F", options.configFile, "--", alias] : ["-G", "--", alias];
+  const args = [
+    "-G",
+    ...(options.trace ? ["-v"] : []),
+    ...(options.configFile ? ["-F", options.configFile] : []),
+    ...(options.login ? ["-l", options.login] : []),
+    ...(options.port ? ["-p", String(options.port)] : []),
+    "--",
+    alias,
+  ];
   let result;
   try {
     result = await options.run("ssh", args, { env, timeoutMs: 10_000 });
@@ -138,16 +177,18 @@ export async function resolveHost(alias: string, options: ResolveOptions): Promi
     throw new SshmountError("unsupported", "OpenSSH (ssh) is not installed or not on PATH", {}, { cause: error });
   }
   if (result.exitCode !== 0) {
-    const detail = result.stderr.trim().split("\n")[0] ?? "";
-    const file = /^(.*?): (?:line \d+|terminating)/.exec(detail)?.[1] ?? options.configFile;
+    const detail = firstComplaint(result.stderr);
+    const located = parseConfigErrorLocation(detail);
     throw new SshmountError("ssh-config-invalid", `OpenSSH cannot read the configuration for "${alias}"`, {
       alias,
       detail,
-      file,
+      file: located.file ?? options.configFile,
+      line: located.line,
     });
   }
-  return toHostOptions(alias, parseSshG(result.stdout), {
+  const host = toHostOptions(alias, parseSshG(result.stdout), {
     home: options.home ?? env.HOME ?? os.homedir(),
     localUser: options.localUser ?? env.USER ?? os.userInfo().username,
   });
+  return options.trace ? { ...host, appliedBlocks: appliedBlocks(result.stderr) } : host;
 }
