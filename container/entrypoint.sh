@@ -4,6 +4,8 @@
 # Inputs (copied in by the helper before start, root-owned, 0600):
 #   /etc/sshmount/ssh_config    OpenSSH client config with a "Host target" block; the only config used
 #   /etc/sshmount/smb_password  password of SMB user "sshmount"; goes to smbpasswd on stdin only
+#   /etc/sshmount/ssh_password, ssh_password_for  (optional) the target's login password and the
+#                               user@host its prompt names, for sshmount-askpass
 #   SSHMOUNT_SHARE              share name, ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$
 #   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
 #
@@ -141,6 +143,10 @@ fail() {
 
 trap stop TERM INT
 mkdir -p "$run"
+# ssh asks the askpass program instead of a terminal; it answers the target's password prompt only.
+if [ -s "$etc/ssh_password" ]; then
+  export SSH_ASKPASS=/usr/local/bin/sshmount-askpass SSH_ASKPASS_REQUIRE=force
+fi
 # Inode numbers start afresh with every mount, so Mac metadata kept from an earlier run would
 # attach to unrelated files.
 rm -f /var/lib/sshmount/xattr.tdb

@@ -9,11 +9,14 @@ export interface CliIo {
   platform?: NodeJS.Platform;
   /** Aborted on Ctrl-C, so a mount in progress cleans up after itself. */
   signal?: AbortSignal;
+  /** All of standard input, for --password-stdin. */
+  readStdin?: () => Promise<string>;
 }
 
 export const USAGE = `Usage:
   sshmount hosts   [--ssh-config FILE] [--json]
-  sshmount mount   ALIAS[:REMOTE_PATH] [--name NAME] [--ssh-config FILE] [--password-stdin] [--json]
+  sshmount mount   ALIAS[:REMOTE_PATH] [--name NAME] [--ssh-config FILE] [--password-stdin]
+                   [--trust-host-key SHA256:…]… [--json]
   sshmount list    [--json]
   sshmount unmount NAME | --all [--json]
   sshmount logs    NAME
@@ -22,7 +25,9 @@ export const USAGE = `Usage:
   sshmount demo    [--stop] [--json]
 
 Mounts a host from your ssh config in a container (sshfs + Samba) and serves it over SMB.
-REMOTE_PATH defaults to the remote home folder; a relative path is relative to it.`;
+REMOTE_PATH defaults to the remote home folder; a relative path is relative to it.
+--password-stdin reads the login password from standard input (never from argv).
+--trust-host-key adds an unknown host's key to your known_hosts only when it has this fingerprint.`;
 
 class UsageError extends Error {}
 
@@ -31,6 +36,7 @@ type Flags = {
   name?: string;
   "ssh-config"?: string;
   "password-stdin": boolean;
+  "trust-host-key"?: string[];
   all: boolean;
   last: boolean;
   stop: boolean;
@@ -39,7 +45,7 @@ type Flags = {
 
 const allowed: Record<string, { positionals: number; flags: (keyof Flags)[] }> = {
   hosts: { positionals: 0, flags: ["ssh-config", "json"] },
-  mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "json"] },
+  mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "json"] },
   list: { positionals: 0, flags: ["json"] },
   unmount: { positionals: 1, flags: ["all", "json"] },
   logs: { positionals: 1, flags: [] },
@@ -60,6 +66,7 @@ export function parseCli(argv: string[]): { command: string; args: string[]; fla
         name: { type: "string" },
         "ssh-config": { type: "string" },
         "password-stdin": { type: "boolean", default: false },
+        "trust-host-key": { type: "string", multiple: true },
         all: { type: "boolean", default: false },
         last: { type: "boolean", default: false },
         stop: { type: "boolean", default: false },
@@ -94,6 +101,10 @@ export function parseCli(argv: string[]): { command: string; args: string[]; fla
     );
   }
   if (flags.name !== undefined && flags.name === "") throw new UsageError("--name needs a value");
+  const badFingerprint = flags["trust-host-key"]?.find((value) => !/^SHA256:[A-Za-z0-9+/]{43}$/.test(value));
+  if (badFingerprint !== undefined) {
+    throw new UsageError(`--trust-host-key takes a fingerprint like SHA256:… (43 characters), not "${badFingerprint}"`);
+  }
   return { command, args, flags };
 }
 
@@ -153,6 +164,16 @@ function progressPrinter(io: CliIo) {
   };
 }
 
+/** The password is the first line of stdin, like `docker login --password-stdin`. */
+async function readPassword(io: CliIo): Promise<string> {
+  const text = io.readStdin ? await io.readStdin() : "";
+  const password = text.split(/\r?\n/)[0];
+  if (!password) {
+    throw new api.SshmountError("invalid-input", "--password-stdin read no password from standard input", {});
+  }
+  return password;
+}
+
 /** Runs a parsed command; returns a non-zero exit code only when the command itself reports a failure. */
 async function runCommand(command: string, args: string[], flags: Flags, io: CliIo): Promise<number | void> {
   const options = io.options ?? {};
@@ -176,17 +197,14 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
       return;
     }
     case "mount": {
-      if (flags["password-stdin"]) {
-        throw new api.SshmountError(
-          "unsupported",
-          "Password authentication is not supported yet: use a key or your ssh agent",
-        );
-      }
       const { alias, remotePath } = api.parseTarget(args[0]);
+      const password = flags["password-stdin"] ? await readPassword(io) : undefined;
       const mount = await api.mount(alias, remotePath, {
         ...options,
         name: flags.name,
         sshConfig: flags["ssh-config"],
+        password,
+        trustHostKeys: flags["trust-host-key"],
         onProgress,
         signal: io.signal,
       });

@@ -21,6 +21,15 @@ export interface DemoServerOptions {
   /** Where keys, known_hosts and the ssh config are kept; the user's ~/.ssh is never touched. */
   stateDir?: string;
   onProgress?: MountOptions["onProgress"];
+  /** Docker network the server joins, default the mount network; `alsoOn` adds more (a jump host). */
+  network?: string;
+  alsoOn?: string[];
+  /** Lets the demo user log in with this password (test servers for password authentication). */
+  password?: string;
+  /** Accept the generated client key; false makes a password-only server. */
+  keyAuth?: boolean;
+  /** Allow TCP forwarding, so the server can be a ProxyJump hop. */
+  jumpHost?: boolean;
 }
 
 export interface DemoServer {
@@ -100,7 +109,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
     onProgress: ({ line }) =>
       options.onProgress?.({ step: "image", message: "Building the demo server image (first run only)", detail: line }),
   });
-  await ensureNetwork(runtime.docker, runtime.network);
+  await ensureNetwork(runtime.docker, options.network ?? runtime.network);
   const running = await runtime.docker
     .getContainer(serverName)
     .inspect()
@@ -110,18 +119,27 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
     return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
   }
   await removeContainer(runtime.docker.getContainer(serverName));
+  const network = options.network ?? runtime.network;
   const container = await runtime.docker.createContainer({
     name: serverName,
     Image: image.tag,
     Labels: { "sshmount.role": DEMO_ROLE },
-    Env: [`AUTHORIZED_KEYS=${clientPublicKey}`],
-    HostConfig: { NetworkMode: runtime.network },
+    Env: [
+      `AUTHORIZED_KEYS=${options.keyAuth === false ? "" : clientPublicKey}`,
+      ...(options.jumpHost ? ["DEMO_JUMP_HOST=yes"] : []),
+    ],
+    HostConfig: { NetworkMode: network },
   });
   try {
+    for (const other of options.alsoOn ?? []) {
+      await ensureNetwork(runtime.docker, other);
+      await runtime.docker.getNetwork(other).connect({ Container: container.id });
+    }
     await container.putArchive(
       createTar([
         { path: "ssh/ssh_host_ed25519_key", mode: 0o600, content: await fs.readFile(hostKey) },
         { path: "ssh/ssh_host_ed25519_key.pub", mode: 0o644, content: `${hostPublicKey}\n` },
+        ...(options.password ? [{ path: "ssh/demo_password", mode: 0o600, content: options.password }] : []),
       ]),
       { path: "/etc" },
     );

@@ -7,6 +7,8 @@ export type ErrorKind =
   | "image-build-failed"
   | "ssh-config-invalid"
   | "auth-failed"
+  | "auth-interactive"
+  | "key-encrypted"
   | "host-key-unknown"
   | "host-key-changed"
   | "host-unreachable"
@@ -32,6 +34,18 @@ export interface ErrorFacts {
   file?: string;
   /** Line in `file`, for ssh-config-invalid. */
   line?: number;
+  /** The key an unknown host presents, for host-key-unknown: what the user compares and may trust. */
+  hostKey?: PresentedHostKey;
+}
+
+export interface PresentedHostKey {
+  /** The name known_hosts files it under: host, [host]:port or the HostKeyAlias. */
+  host: string;
+  /** The alias of the jump host it belongs to, when it is not the target's own key. */
+  jumpHost?: string;
+  type: string;
+  /** "SHA256:…", as ssh and ssh-keygen -l print it. */
+  fingerprint: string;
 }
 
 export class SshmountError extends Error {
@@ -54,6 +68,8 @@ export interface ErrorDescription {
   kind: ErrorKind;
   message: string;
   hint: string;
+  /** For host-key-unknown: what a confirm dialog shows before trusting it. */
+  hostKey?: PresentedHostKey;
 }
 
 const dockerStartHint =
@@ -71,9 +87,15 @@ function hintFor(error: SshmountError): string {
     case "ssh-config-invalid":
       return `Fix ${facts.line ? `line ${facts.line}` : "the line OpenSSH complains about"}${facts.file ? ` of ${facts.file}` : ""}; \`ssh -G ${target}\` shows the same error.`;
     case "auth-failed":
-      return `Check that \`ssh ${target}\` works in a terminal without a password prompt: load your key into the agent (\`ssh-add\`) or set IdentityFile for this host.`;
+      return `Check that \`ssh ${target}\` works in a terminal: load your key into the agent (\`ssh-add\`) or set IdentityFile for this host. If it takes a password, mount with --password-stdin (Raycast asks for it).`;
+    case "auth-interactive":
+      return `A background mount can answer a password but not a one-time code or other prompts. Use a key for ${target} (\`ssh-copy-id ${target}\`) if the server lets keys in without the second factor.`;
+    case "key-encrypted":
+      return `Add the key to your ssh agent once: \`ssh-add --apple-use-keychain ${facts.file ?? "KEY"}\` on macOS (\`ssh-add ${facts.file ?? "KEY"}\` elsewhere), then mount again. sshmount never asks for key passphrases.`;
     case "host-key-unknown":
-      return `Connect once with \`ssh ${target}\` in a terminal, compare the fingerprint with the server's, and accept it; then mount again.`;
+      return facts.hostKey
+        ? `Compare ${facts.hostKey.fingerprint} with the server's own key (\`ssh-keygen -lf /etc/ssh/ssh_host_${facts.hostKey.type.replace(/^ssh-|-.*$/g, "")}_key.pub\` on it). If they match, mount again with --trust-host-key ${facts.hostKey.fingerprint}.`
+        : `Connect once with \`ssh ${target}\` in a terminal, compare the fingerprint with the server's, and accept it; then mount again.`;
     case "host-key-changed":
       return `The server's host key differs from the one in your known_hosts. If the server was reinstalled, verify the new key with its administrator and run \`ssh-keygen -R ${facts.host ?? target}\`; otherwise do not connect.`;
     case "host-unreachable":
@@ -104,7 +126,12 @@ export function describeError(error: unknown): ErrorDescription {
   if (isSshmountError(error)) {
     const { detail } = error.facts;
     const message = detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message;
-    return { kind: error.kind, message, hint: hintFor(error) };
+    return {
+      kind: error.kind,
+      message,
+      hint: hintFor(error),
+      ...(error.facts.hostKey ? { hostKey: error.facts.hostKey } : {}),
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { kind: "internal", message, hint: hintFor(new SshmountError("internal", message)) };

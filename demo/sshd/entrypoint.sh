@@ -1,5 +1,6 @@
 #!/bin/bash
 # Demo sshd: writes demo's authorized_keys from $AUTHORIZED_KEYS, keeps or makes the host key, runs sshd.
+# Test variants: /etc/ssh/demo_password (password logins), DEMO_JUMP_HOST=yes (TCP forwarding).
 set -euo pipefail
 
 key=/etc/ssh/ssh_host_ed25519_key
@@ -15,4 +16,16 @@ printf '%s\n' "${AUTHORIZED_KEYS:-}" > /home/demo/.ssh/authorized_keys
 chown demo:demo /home/demo/.ssh/authorized_keys
 chmod 0600 /home/demo/.ssh/authorized_keys
 
-exec /usr/sbin/sshd -D -e -p "${SSHD_PORT:-22}"
+options=()
+# A login password arrives as a file (never in env or argv), and turns password logins on.
+if [ -s /etc/ssh/demo_password ]; then
+  printf 'demo:%s\n' "$(cat /etc/ssh/demo_password)" | chpasswd
+  rm -f /etc/ssh/demo_password
+  options+=(-o PasswordAuthentication=yes)
+fi
+# A jump host must forward TCP (ssh -W / ProxyJump).
+if [ "${DEMO_JUMP_HOST:-}" = yes ]; then
+  options+=(-o AllowTcpForwarding=yes)
+fi
+
+exec /usr/sbin/sshd -D -e -p "${SSHD_PORT:-22}" "${options[@]}"

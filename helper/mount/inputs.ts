@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import type { ArchiveEntry } from "../docker/archive";
-import { renderContainerSshConfig } from "../ssh/container-config";
+import { SshmountError } from "../errors";
+import { CONTAINER_HOST_ALIAS, renderContainerSshConfig, type ContainerHost } from "../ssh/container-config";
+import { isEncryptedPrivateKey } from "../ssh/keys";
 import type { SshHostOptions } from "../ssh/options";
 
 export const SMB_USER = "sshmount";
@@ -19,41 +21,93 @@ async function readIfPresent(file: string): Promise<Buffer | undefined> {
   }
 }
 
+/** How the container reaches the target: jump hosts first (in connection order), then the target. */
+export interface Connection {
+  target: SshHostOptions;
+  chain: SshHostOptions[];
+}
+
+export interface Credentials {
+  /** A forwarded agent socket will be mounted at CONTAINER_AGENT_SOCKET. */
+  agent: boolean;
+  /** The target's login password, answered by the container's askpass program. */
+  sshPassword?: string;
+}
+
 export interface InputFiles {
   entries: ArchiveEntry[];
-  keyCount: number;
+  hosts: ContainerHost[];
+}
+
+/**
+ * The prompt ssh shows for this host's password: "user@host's password:" or "(user@host) Password:",
+ * where host is the HostKeyAlias when there is one.
+ */
+export function passwordPromptTarget(host: SshHostOptions): string {
+  return `${host.user}@${host.hostKeyAlias ?? host.hostName}`;
 }
 
 /**
  * The files a mount container starts from (see container/entrypoint.sh): ssh config, known_hosts, the
- * identity files ssh -G names that exist (with their certificates), and the SMB password. All root-owned
- * and 0600, because ssh refuses keys other users could read.
+ * identity files ssh -G names that exist and need no passphrase (with their certificates), the SMB
+ * password and, for password logins, the ssh password. All root-owned and 0600, because ssh refuses
+ * keys other users could read.
  */
 export async function buildInputFiles(
-  host: SshHostOptions,
+  connection: Connection,
   knownHosts: string[],
-  password: string,
-  agent: boolean,
+  smbPassword: string,
+  credentials: Credentials,
 ): Promise<InputFiles> {
   const keys: ArchiveEntry[] = [];
-  const keyNames: string[] = [];
-  for (const file of host.identityFiles) {
-    const key = await readIfPresent(file);
-    if (!key) continue;
-    const name = `id_${keyNames.length}`;
-    keyNames.push(name);
-    keys.push({ path: `sshmount/keys/${name}`, mode: 0o600, content: key });
-    const certificate = await readIfPresent(`${file}-cert.pub`);
-    if (certificate) keys.push({ path: `sshmount/keys/${name}-cert.pub`, mode: 0o600, content: certificate });
+  const hosts: ContainerHost[] = [];
+  const all = [...connection.chain, connection.target];
+  for (const [index, host] of all.entries()) {
+    const block = host === connection.target ? CONTAINER_HOST_ALIAS : `hop${index + 1}`;
+    const keyNames: string[] = [];
+    const locked: string[] = [];
+    for (const file of host.identityFiles) {
+      const key = await readIfPresent(file);
+      if (!key) continue;
+      if (isEncryptedPrivateKey(key.toString("latin1"))) {
+        locked.push(file);
+        continue;
+      }
+      const name = `${block}_${keyNames.length}`;
+      keyNames.push(name);
+      keys.push({ path: `sshmount/keys/${name}`, mode: 0o600, content: key });
+      const certificate = await readIfPresent(`${file}-cert.pub`);
+      if (certificate) keys.push({ path: `sshmount/keys/${name}-cert.pub`, mode: 0o600, content: certificate });
+    }
+    const password = block === CONTAINER_HOST_ALIAS && credentials.sshPassword !== undefined;
+    if (locked.length > 0 && keyNames.length === 0 && !credentials.agent && !password) {
+      throw new SshmountError(
+        "key-encrypted",
+        `The key for ${host.alias} (${locked[0]}) needs its passphrase, and no ssh agent holds it`,
+        { alias: host.alias, file: locked[0] },
+      );
+    }
+    hosts.push({ block, host, keyNames });
   }
-  const config = renderContainerSshConfig(host, { keyNames, agent });
+  const config = renderContainerSshConfig(hosts, {
+    agent: credentials.agent,
+    password: credentials.sshPassword !== undefined,
+  });
+  const sshPassword =
+    credentials.sshPassword === undefined
+      ? []
+      : [
+          { path: "sshmount/ssh_password", mode: 0o600, content: credentials.sshPassword },
+          { path: "sshmount/ssh_password_for", mode: 0o600, content: passwordPromptTarget(connection.target) },
+        ];
   return {
-    keyCount: keyNames.length,
+    hosts,
     entries: [
       { path: "sshmount/", mode: 0o700 },
       { path: "sshmount/ssh_config", mode: 0o600, content: config },
       { path: "sshmount/known_hosts", mode: 0o600, content: knownHosts.map((line) => `${line}\n`).join("") },
-      { path: "sshmount/smb_password", mode: 0o600, content: password },
+      { path: "sshmount/smb_password", mode: 0o600, content: smbPassword },
+      ...sshPassword,
       { path: "sshmount/keys/", mode: 0o700 },
       ...keys,
     ],

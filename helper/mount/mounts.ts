@@ -11,11 +11,14 @@ import { chooseEndpoint, smbUrl, type ProbeResult } from "../reach";
 import type { Runtime } from "../runtime";
 import { classifySshFailure } from "../ssh/classify";
 import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
-import { knownHostLines } from "../ssh/known-hosts";
+import { resolveJumpChain } from "../ssh/jump";
+import { addKnownHost, knownHostLines } from "../ssh/known-hosts";
 import { resolveHost, validateAlias, type SshHostOptions } from "../ssh/options";
-import { buildInputFiles, newSmbPassword, SMB_USER } from "./inputs";
+import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { containerName, defaultMountName, displayRemotePath, normalizeRemotePath, validateMountName } from "./naming";
 import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./status";
+import { withTimeout } from "../timeout";
+import { scanHostKey } from "./host-key";
 
 export const MOUNT_IMAGE = "sshmount";
 const LABEL = {
@@ -72,6 +75,13 @@ export interface MountOptions {
   timeoutMs?: number;
   /** Overrides the reachability probe (tests; issue D's detection). */
   probe?: (host: string, port: number) => Promise<ProbeResult>;
+  /** The target's ssh login password (CLI --password-stdin, the Raycast password field). */
+  password?: string;
+  /**
+   * Fingerprints ("SHA256:…") the user has checked: an unknown host (or jump host) presenting one of
+   * them is added to the user's known_hosts and the mount goes on. Nothing else is ever trusted.
+   */
+  trustHostKeys?: string[];
 }
 
 type ContainerSummary = Docker.ContainerInfo;
@@ -215,12 +225,14 @@ export async function mount(
   validateMountRequest(alias, remotePathInput, options.name);
   const remotePath = normalizeRemotePath(remotePathInput);
   const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
-  const host = await resolveHost(alias, {
+  const resolveOptions = {
     configFile: sshConfig || undefined,
     run: runtime.run,
     env: runtime.env,
     home: runtime.home,
-  });
+  };
+  const host = await resolveHost(alias, resolveOptions);
+  const connection: Connection = { target: host, chain: await resolveJumpChain(host, resolveOptions) };
 
   const existing = await managedContainers(runtime.docker);
   const same = existing.find(
@@ -257,28 +269,91 @@ export async function mount(
   await ensureNetwork(runtime.docker, runtime.network);
 
   const agent = await agentAvailable(runtime);
-  const password = newSmbPassword();
-  const inputs = await buildInputFiles(host, await knownHostLines(host, runtime.run), password, Boolean(agent));
-  checkAborted(options.signal);
+  const smbPassword = newSmbPassword();
+  const labels = {
+    [LABEL.role]: "mount",
+    [LABEL.name]: name,
+    [LABEL.alias]: alias,
+    [LABEL.remotePath]: remotePath,
+    [LABEL.sshConfig]: sshConfig,
+    [LABEL.destination]: `${host.user}@${host.hostName}:${host.port}`,
+    [LABEL.smbUser]: SMB_USER,
+    [LABEL.created]: new Date().toISOString(),
+  };
+  // Each trusted key lets the next host of the chain be reached, so one pass per host at most.
+  for (let pass = 0; ; pass++) {
+    const knownHosts = await Promise.all([...connection.chain, host].map((each) => knownHostLines(each, runtime.run)));
+    const inputs = await buildInputFiles(connection, [...new Set(knownHosts.flat())], smbPassword, {
+      agent: Boolean(agent),
+      sshPassword: options.password,
+    });
+    checkAborted(options.signal);
+    try {
+      return await startMountContainer(
+        runtime,
+        { image: image.tag, name, labels, remotePath, agent, inputs, host },
+        options,
+      );
+    } catch (error) {
+      if (!(error instanceof SshmountError) || error.kind !== "host-key-unknown" || pass > connection.chain.length) {
+        throw error;
+      }
+      await trustOrExplain(runtime, image.tag, inputs, error, options);
+    }
+  }
+}
 
+/**
+ * An unknown host key: scan what the host presents and either add it to the user's known_hosts (when
+ * the user gave exactly this fingerprint) or throw an error that carries it for the user to check.
+ */
+async function trustOrExplain(
+  runtime: Runtime,
+  image: string,
+  inputs: InputFiles,
+  error: SshmountError,
+  options: MountOptions,
+): Promise<void> {
+  const scanned = await scanHostKey(runtime, image, inputs);
+  if (!scanned) throw error;
+  const { keyBase64, owner, ...hostKey } = scanned;
+  if (options.trustHostKeys?.includes(hostKey.fingerprint)) {
+    await addKnownHost(owner, hostKey.type, keyBase64);
+    return;
+  }
+  const whose = hostKey.jumpHost ? `the jump host ${hostKey.jumpHost}` : (error.facts.alias ?? hostKey.host);
+  const given = options.trustHostKeys?.length
+    ? `, not ${options.trustHostKeys.join(" or ")}: nothing was added to known_hosts`
+    : "";
+  throw new SshmountError(
+    "host-key-unknown",
+    `The host key of ${whose} is not in your known_hosts; it presents ${hostKey.type} ${hostKey.fingerprint}${given}`,
+    { ...error.facts, detail: undefined, hostKey },
+  );
+}
+
+interface ContainerPlan {
+  image: string;
+  name: string;
+  labels: Record<string, string>;
+  remotePath: string;
+  agent: string | undefined;
+  inputs: InputFiles;
+  host: SshHostOptions;
+}
+
+/** Creates and starts one mount container and waits until it serves; removes it on any failure. */
+async function startMountContainer(runtime: Runtime, plan: ContainerPlan, options: MountOptions): Promise<MountInfo> {
+  const { agent, name } = plan;
   let container: Docker.Container | undefined;
   try {
     container = await runtime.docker.createContainer({
       name: containerName(name),
-      Image: image.tag,
-      Labels: {
-        [LABEL.role]: "mount",
-        [LABEL.name]: name,
-        [LABEL.alias]: alias,
-        [LABEL.remotePath]: remotePath,
-        [LABEL.sshConfig]: sshConfig,
-        [LABEL.destination]: `${host.user}@${host.hostName}:${host.port}`,
-        [LABEL.smbUser]: SMB_USER,
-        [LABEL.created]: new Date().toISOString(),
-      },
+      Image: plan.image,
+      Labels: plan.labels,
       Env: [
         `SSHMOUNT_SHARE=${name}`,
-        `SSHMOUNT_REMOTE_PATH=${remotePath}`,
+        `SSHMOUNT_REMOTE_PATH=${plan.remotePath}`,
         ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
       ],
       ExposedPorts: { "445/tcp": {} },
@@ -293,20 +368,24 @@ export async function mount(
         LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } },
       },
     });
-    await container.putArchive(createTar(inputs.entries), { path: "/etc" });
+    await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
     checkAborted(options.signal);
-    progress("connecting", `Connecting to ${alias}`);
+    options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
     await container.start();
-    await waitReady(container, 1, host, remotePath, options);
+    await waitReady(container, 1, plan.host, plan.remotePath, options);
     // Only a mount that worked once may come back by itself after a crash or an engine restart.
     await container.update({ RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } });
-    progress("ready", "Mounted");
+    options.onProgress?.({ step: "ready", message: "Mounted" });
     return await describe(runtime, container.id, { password: true, probe: options.probe });
   } catch (error) {
     if (container) await removeContainer(container);
     if (error instanceof SshmountError) throw error;
     if ((error as { statusCode?: number })?.statusCode === 409) {
-      throw new SshmountError("name-taken", `A mount named "${name}" is being created right now`, { name });
+      throw new SshmountError(
+        "name-taken",
+        `The container name ${containerName(name)} is taken (a mount being created right now, or another container)`,
+        { name },
+      );
     }
     throw error;
   }
@@ -354,18 +433,6 @@ export async function start(runtime: Runtime, name: string, options: MountOption
     name,
     sshConfig: labels[LABEL.sshConfig] || undefined,
   });
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

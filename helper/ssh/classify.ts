@@ -22,6 +22,12 @@ const rules: Rule[] = [
     message: "The host key of {host} is not in your known_hosts",
   },
   {
+    // Our askpass refused a prompt other than the target's password: a one-time code, a second factor.
+    kind: "auth-interactive",
+    pattern: /sshmount-askpass: refused prompt/,
+    message: "{host} asks for more than a password",
+  },
+  {
     kind: "auth-failed",
     pattern: /Permission denied \(|Too many authentication failures|Authentication failed/,
     message: "{host} refused the login",

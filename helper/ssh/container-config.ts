@@ -7,66 +7,79 @@ export const CONTAINER_INPUT_DIR = "/etc/sshmount";
 export const CONTAINER_AGENT_SOCKET = "/run/sshmount/agent.sock";
 export const CONTAINER_HOST_ALIAS = "target";
 
-export interface ContainerSshConfigOptions {
+/** One host of the connection as the container config names it, with its key files. */
+export interface ContainerHost {
+  /** "hop1", "hop2"… in connection order, then "target". */
+  block: string;
+  host: SshHostOptions;
   /** Key file names inside CONTAINER_INPUT_DIR/keys, in the order ssh should try them. */
   keyNames: string[];
+}
+
+export interface ContainerSshConfigOptions {
   agent: boolean;
+  /** The target takes a password (answered by the container's askpass), so it may prompt. */
+  password: boolean;
 }
 
 const safeHostName = /^[A-Za-z0-9._:%[\]-]+$/;
 const safeUser = /^[^\s"'\\%]+$/;
 
-/**
- * The ssh_config the container uses instead of the user's: only the settings that decide where and how
- * to connect, with host-key checking pinned on. Values are validated rather than quoted, because
- * ssh_config has no escape for every character a hostile config could hold.
- */
-export function renderContainerSshConfig(host: SshHostOptions, options: ContainerSshConfigOptions): string {
-  if (host.proxyJump || host.proxyCommand) {
-    throw new SshmountError(
-      "unsupported",
-      `"${host.alias}" connects through ${host.proxyJump ? `ProxyJump ${host.proxyJump}` : "a ProxyCommand"}, which this version cannot mount yet`,
-      { alias: host.alias },
-    );
-  }
+function checkSafe(host: SshHostOptions): void {
   if (!safeHostName.test(host.hostName) || (host.hostKeyAlias && !safeHostName.test(host.hostKeyAlias))) {
     throw new SshmountError(
       "invalid-input",
       `The host name "${host.hostName}" of "${host.alias}" has characters ssh cannot take`,
-      {
-        alias: host.alias,
-      },
+      { alias: host.alias },
     );
   }
   if (!safeUser.test(host.user) || hasControlCharacters(host.user)) {
     throw new SshmountError(
       "invalid-input",
       `The user name "${host.user}" of "${host.alias}" has characters ssh cannot take`,
-      {
-        alias: host.alias,
-      },
+      { alias: host.alias },
     );
   }
-  const lines = [
-    `Host ${CONTAINER_HOST_ALIAS}`,
-    `  HostName ${host.hostName}`,
-    `  Port ${host.port}`,
-    `  User ${host.user}`,
-    ...(host.hostKeyAlias ? [`  HostKeyAlias ${host.hostKeyAlias}`] : []),
-    ...options.keyNames.map((name) => `  IdentityFile ${CONTAINER_INPUT_DIR}/keys/${name}`),
-    `  IdentitiesOnly ${host.identitiesOnly || !options.agent ? "yes" : "no"}`,
+}
+
+/**
+ * The ssh_config the container uses instead of the user's: only the settings that decide where and how
+ * to connect, with host-key checking pinned on. Each jump host gets a block of its own and the next
+ * host reaches it by ProxyJump, which ssh runs with this same file. Values are validated rather than
+ * quoted, because ssh_config has no escape for every character a hostile config could hold.
+ */
+export function renderContainerSshConfig(hosts: ContainerHost[], options: ContainerSshConfigOptions): string {
+  const lines: string[] = [];
+  hosts.forEach(({ block, host, keyNames }, index) => {
+    checkSafe(host);
+    const prompts = block === CONTAINER_HOST_ALIAS && options.password;
+    lines.push(
+      `Host ${block}`,
+      `  HostName ${host.hostName}`,
+      `  Port ${host.port}`,
+      `  User ${host.user}`,
+      ...(host.hostKeyAlias ? [`  HostKeyAlias ${host.hostKeyAlias}`] : []),
+      ...(index > 0 ? [`  ProxyJump ${hosts[index - 1].block}`] : []),
+      ...keyNames.map((name) => `  IdentityFile ${CONTAINER_INPUT_DIR}/keys/${name}`),
+      `  IdentitiesOnly ${host.identitiesOnly || !options.agent ? "yes" : "no"}`,
+      `  ConnectTimeout ${Math.min(host.connectTimeout ?? 15, 20)}`,
+      // The askpass program answers only this host's password prompt; every other prompt fails.
+      ...(prompts ? ["  BatchMode no", "  NumberOfPasswordPrompts 1"] : []),
+    );
+  });
+  lines.push(
+    "Host *",
     `  IdentityAgent ${options.agent ? CONTAINER_AGENT_SOCKET : "none"}`,
     `  UserKnownHostsFile ${CONTAINER_INPUT_DIR}/known_hosts`,
     "  GlobalKnownHostsFile /dev/null",
     "  StrictHostKeyChecking yes",
     "  UpdateHostKeys no",
     "  BatchMode yes",
-    `  ConnectTimeout ${Math.min(host.connectTimeout ?? 15, 20)}`,
     "  ServerAliveInterval 15",
     "  ServerAliveCountMax 3",
     // Preferred, not required: a server without AES-GCM still negotiates one of the defaults.
     "  Ciphers ^aes128-gcm@openssh.com",
     "  Compression no",
-  ];
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -1,3 +1,7 @@
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { SshmountError } from "../errors";
 import { pathExists } from "../files";
 import type { CommandRunner } from "../process";
 import type { SshHostOptions } from "./options";
@@ -34,4 +38,35 @@ export async function knownHostLines(
     if (result.exitCode === 0) lines.push(...parseKeygenFind(result.stdout));
   }
   return [...new Set(lines)];
+}
+
+/** "SHA256:…" of a base64 public key blob, exactly as ssh-keygen -l prints it. */
+export function fingerprintOf(keyBase64: string): string {
+  const digest = createHash("sha256").update(Buffer.from(keyBase64, "base64")).digest("base64");
+  return `SHA256:${digest.replace(/=+$/, "")}`;
+}
+
+/** A host name as HashKnownHosts writes it: |1|salt|HMAC-SHA1(salt, name), both base64. */
+export function hashKnownHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  const hmac = createHmac("sha1", salt).update(name).digest("base64");
+  return `|1|${salt.toString("base64")}|${hmac}`;
+}
+
+/**
+ * Appends one host key to the user's known_hosts (the first UserKnownHostsFile ssh -G names), hashed
+ * when the user's ssh would hash it, creating the file and its folder as ssh does.
+ */
+export async function addKnownHost(
+  host: Pick<SshHostOptions, "userKnownHostsFiles" | "hashKnownHosts" | "hostName" | "port" | "hostKeyAlias">,
+  keyType: string,
+  keyBase64: string,
+): Promise<string> {
+  const file = host.userKnownHostsFiles[0];
+  if (!file) throw new SshmountError("unsupported", "There is no UserKnownHostsFile to add the host key to", {});
+  const name = knownHostsName(host);
+  const line = `${host.hashKnownHosts ? hashKnownHostName(name) : name} ${keyType} ${keyBase64}\n`;
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const current = await fs.readFile(file, "utf8").catch(() => "");
+  await fs.appendFile(file, current && !current.endsWith("\n") ? `\n${line}` : line, { mode: 0o600 });
+  return file;
 }

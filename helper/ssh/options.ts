@@ -14,6 +14,8 @@ export interface SshHostOptions {
   identitiesOnly: boolean;
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
+  /** New known_hosts lines are written hashed (HashKnownHosts yes). */
+  hashKnownHosts: boolean;
   hostKeyAlias?: string;
   proxyJump?: string;
   proxyCommand?: string;
@@ -126,6 +128,7 @@ export function toHostOptions(
     identitiesOnly: single(options, "identitiesonly") === "yes",
     userKnownHostsFiles: expandAll(splitWords(options.get("userknownhostsfile"))),
     globalKnownHostsFiles: expandAll(splitWords(options.get("globalknownhostsfile"))),
+    hashKnownHosts: single(options, "hashknownhosts") === "yes",
     hostKeyAlias: single(options, "hostkeyalias"),
     proxyJump: single(options, "proxyjump"),
     proxyCommand: single(options, "proxycommand"),

@@ -6,9 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
-import { DEMO_IMAGE, startDemoServer, type DemoServer } from "../../helper/demo";
+import { DEMO_IMAGE, startDemoServer, type DemoServer, type DemoServerOptions } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
-import { MOUNT_IMAGE } from "../../helper/mount/mounts";
+import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/mounts";
 import { containerLogs, removeContainer } from "../../helper/docker/containers";
 import { createRuntime, type HelperOptions, type Runtime } from "../../helper/runtime";
 
@@ -26,6 +26,10 @@ export interface World {
   runtime: Runtime;
   server: DemoServer;
   prefix: string;
+  /** Starts another OpenSSH server (a jump host, a password-only host…), removed with the world. */
+  addServer(label: string, options?: DemoServerOptions): Promise<DemoServer>;
+  /** A network of the world's own besides the mount network, for hosts only a jump host reaches. */
+  privateNetwork: string;
   /** Appends a Host block to the world's ssh config. */
   addHost(lines: string[]): Promise<void>;
   /** Runs a command in the server container as the demo user; returns stdout. */
@@ -60,6 +64,7 @@ export async function createWorld(label: string): Promise<World> {
     stateDir: path.join(dir, "state"),
   });
   const prefix = `e2e-${id}`;
+  const extraServers: string[] = [];
   const world: World = {
     id,
     dir,
@@ -67,6 +72,18 @@ export async function createWorld(label: string): Promise<World> {
     runtime,
     server,
     prefix,
+    privateNetwork: `sshmount-e2e-${id}-private`,
+    async addServer(serverLabel, serverOptions = {}) {
+      // Not "sshmount-<prefix>-…": that is how mount containers are named.
+      const serverName = `sshmount-e2e-server-${id}-${serverLabel}`;
+      extraServers.push(serverName);
+      return startDemoServer(runtime, {
+        serverName,
+        alias: serverLabel,
+        stateDir: path.join(dir, serverLabel),
+        ...serverOptions,
+      });
+    },
     async addHost(lines) {
       await fs.appendFile(server.sshConfig, `${lines.join("\n")}\n`);
     },
@@ -87,11 +104,13 @@ export async function createWorld(label: string): Promise<World> {
     },
     async close() {
       for (const info of await world.mountContainers()) await removeContainer(runtime.docker.getContainer(info.Id));
-      await removeContainer(runtime.docker.getContainer(server.serverName));
-      await runtime.docker
-        .getNetwork(runtime.network)
-        .remove()
-        .catch(() => undefined);
+      for (const name of [server.serverName, ...extraServers]) await removeContainer(runtime.docker.getContainer(name));
+      for (const network of [runtime.network, world.privateNetwork]) {
+        await runtime.docker
+          .getNetwork(network)
+          .remove()
+          .catch(() => undefined);
+      }
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
@@ -104,6 +123,11 @@ export interface SmbTarget {
   share: string;
   user: string;
   password: string;
+}
+
+export function smbTargetOf(mount: MountInfo): SmbTarget {
+  const { host, port, share, user, password = "" } = mount.smb;
+  return { host, port, share, user, password };
 }
 
 /**

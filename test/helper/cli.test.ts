@@ -22,6 +22,11 @@ describe("parseCli", () => {
     expect(parseCli(["unmount", "--all"])).toMatchObject({ command: "unmount", args: [], flags: { all: true } });
     expect(parseCli(["open", "--last"])).toMatchObject({ command: "open", flags: { last: true } });
     expect(parseCli(["--help"]).command).toBe("help");
+    const fingerprint = `SHA256:${"a+/".repeat(14)}b`;
+    expect(
+      parseCli(["mount", "web", "--trust-host-key", fingerprint, "--trust-host-key", fingerprint, "--password-stdin"])
+        .flags,
+    ).toMatchObject({ "trust-host-key": [fingerprint, fingerprint], "password-stdin": true });
   });
 
   it.each([
@@ -37,6 +42,9 @@ describe("parseCli", () => {
     [["mount", "web", "--name="]],
     [["open"]],
     [["logs", "x", "--json"]],
+    [["mount", "web", "--trust-host-key", "MD5:aa:bb"]],
+    [["mount", "web", "--trust-host-key", "SHA256:short"]],
+    [["list", "--trust-host-key", `SHA256:${"A".repeat(43)}`]],
   ])("%j is a usage error", (argv) => {
     expect(() => parseCli(argv)).toThrow();
   });
@@ -69,6 +77,21 @@ describe("main", () => {
     const asTarget = await cli(["mount", "--json", "--", "-oProxyCommand=x:/tmp"]);
     expect(asTarget.code).toBe(1);
     expect(JSON.parse(asTarget.stdout).error.kind).toBe("invalid-input");
+  });
+
+  it("--password-stdin with nothing on standard input is an error before anything runs", async () => {
+    let stdout = "";
+    const code = await main(["mount", "web", "--password-stdin", "--json"], {
+      stdout: (text) => (stdout += text),
+      stderr: () => undefined,
+      readStdin: async () => "\n",
+      options: { dockerSocket: "/nonexistent/docker.sock", env: { PATH: process.env.PATH, HOME: "/nonexistent" } },
+    });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).error).toMatchObject({
+      kind: "invalid-input",
+      message: expect.stringContaining("stdin"),
+    });
   });
 
   it("doctor reports each piece and exits 1 when the engine is missing", async () => {

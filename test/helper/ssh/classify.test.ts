@@ -22,6 +22,17 @@ describe("classifySshFailure", () => {
     );
   });
 
+  it("reads a prompt our askpass refused as a second factor, before ssh's own denial", () => {
+    // The first line is container/askpass.sh's own; the second is what ssh prints when no method is left.
+    const lines = [
+      "sshmount-askpass: refused prompt: Verification code: ",
+      "demo@172.18.0.2: Permission denied (keyboard-interactive).",
+    ];
+    const error = classifySshFailure(lines, context);
+    expect(error.kind).toBe("auth-interactive");
+    expect(describeError(error).hint).toContain("ssh-copy-id web");
+  });
+
   it("uses the entrypoint's summary when ssh said nothing", () => {
     const paused = classifySshFailure([], context, "no answer from the server within 25s");
     expect(paused).toMatchObject({ kind: "timeout", facts: { detail: "no answer from the server within 25s" } });

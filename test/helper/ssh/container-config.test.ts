@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { renderContainerSshConfig } from "../../../helper/ssh/container-config";
+import { renderContainerSshConfig, type ContainerHost } from "../../../helper/ssh/container-config";
 import type { SshHostOptions } from "../../../helper/ssh/options";
 
 const host: SshHostOptions = {
@@ -11,44 +11,90 @@ const host: SshHostOptions = {
   identitiesOnly: false,
   userKnownHostsFiles: [],
   globalKnownHostsFiles: [],
+  hashKnownHosts: false,
 };
+
+function target(overrides: Partial<SshHostOptions> = {}, keyNames: string[] = []): ContainerHost {
+  return { block: "target", host: { ...host, ...overrides }, keyNames };
+}
+
+const plain = { agent: false, password: false };
+
+/** The lines of one Host block, without the indentation. */
+function block(config: string, name: string): string[] {
+  const start = config.indexOf(`Host ${name}\n`);
+  const end = config.indexOf("\nHost ", start + 1);
+  return config
+    .slice(start, end === -1 ? undefined : end)
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
 
 describe("renderContainerSshConfig", () => {
   it("pins host key checking and points at the container's own files", () => {
-    const config = renderContainerSshConfig(host, { keyNames: ["id_0"], agent: false });
-    expect(config).toContain("Host target\n");
-    expect(config).toContain("  HostName web.example\n  Port 2222\n  User deploy\n");
-    expect(config).toContain("  IdentityFile /etc/sshmount/keys/id_0\n");
-    expect(config).toContain("  StrictHostKeyChecking yes\n");
-    expect(config).toContain("  UserKnownHostsFile /etc/sshmount/known_hosts\n");
-    expect(config).toContain("  BatchMode yes\n");
-    expect(config).toContain("  IdentityAgent none\n");
-    expect(config).toContain("  IdentitiesOnly yes\n");
-  });
-
-  it("uses the forwarded agent when there is one and keeps HostKeyAlias", () => {
-    const config = renderContainerSshConfig({ ...host, hostKeyAlias: "web-key" }, { keyNames: [], agent: true });
-    expect(config).toContain("  IdentityAgent /run/sshmount/agent.sock\n");
-    expect(config).toContain("  IdentitiesOnly no\n");
-    expect(config).toContain("  HostKeyAlias web-key\n");
-  });
-
-  it("caps ConnectTimeout so a mount never waits longer than the entrypoint", () => {
-    expect(renderContainerSshConfig({ ...host, connectTimeout: 300 }, { keyNames: [], agent: false })).toContain(
-      "ConnectTimeout 20",
+    const config = renderContainerSshConfig([target({}, ["target_0"])], plain);
+    expect(block(config, "target")).toEqual([
+      "HostName web.example",
+      "Port 2222",
+      "User deploy",
+      "IdentityFile /etc/sshmount/keys/target_0",
+      "IdentitiesOnly yes",
+      "ConnectTimeout 15",
+    ]);
+    expect(block(config, "*")).toEqual(
+      expect.arrayContaining([
+        "StrictHostKeyChecking yes",
+        "UserKnownHostsFile /etc/sshmount/known_hosts",
+        "GlobalKnownHostsFile /dev/null",
+        "BatchMode yes",
+        "IdentityAgent none",
+      ]),
     );
   });
 
+  it("uses the forwarded agent when there is one and keeps HostKeyAlias", () => {
+    const config = renderContainerSshConfig([target({ hostKeyAlias: "web-key" })], { agent: true, password: false });
+    expect(config).toContain("  IdentityAgent /run/sshmount/agent.sock\n");
+    expect(block(config, "target")).toEqual(expect.arrayContaining(["IdentitiesOnly no", "HostKeyAlias web-key"]));
+  });
+
+  it("chains jump hosts with ProxyJump, each with its own keys", () => {
+    const hops: ContainerHost[] = [
+      { block: "hop1", host: { ...host, alias: "edge", hostName: "edge.example", port: 22 }, keyNames: ["hop1_0"] },
+      { block: "hop2", host: { ...host, alias: "inner", hostName: "10.0.0.5", user: "ops" }, keyNames: [] },
+    ];
+    const config = renderContainerSshConfig([...hops, target()], plain);
+    expect(block(config, "hop1")).not.toContain(expect.stringMatching(/^ProxyJump/));
+    expect(block(config, "hop1")).toContain("IdentityFile /etc/sshmount/keys/hop1_0");
+    expect(block(config, "hop2")).toEqual(expect.arrayContaining(["ProxyJump hop1", "User ops", "HostName 10.0.0.5"]));
+    expect(block(config, "target")).toContain("ProxyJump hop2");
+    // Specific blocks come first: for ssh the first value obtained wins.
+    expect(config.indexOf("Host *")).toBeGreaterThan(config.indexOf("Host target"));
+  });
+
+  it("lets only the target prompt, and only once, when it takes a password", () => {
+    const hop: ContainerHost = { block: "hop1", host: { ...host, alias: "edge" }, keyNames: [] };
+    const config = renderContainerSshConfig([hop, target()], { agent: false, password: true });
+    expect(block(config, "target")).toEqual(expect.arrayContaining(["BatchMode no", "NumberOfPasswordPrompts 1"]));
+    expect(block(config, "hop1")).not.toContain("BatchMode no");
+    expect(block(config, "*")).toContain("BatchMode yes");
+  });
+
+  it("caps ConnectTimeout so a mount never waits longer than the entrypoint", () => {
+    expect(renderContainerSshConfig([target({ connectTimeout: 300 })], plain)).toContain("ConnectTimeout 20");
+  });
+
   it.each([
-    [{ hostName: "evil\n  ProxyCommand sh" }, "invalid-input"],
-    [{ hostName: "a b" }, "invalid-input"],
-    [{ user: 'x" y' }, "invalid-input"],
-    [{ user: "x\nProxyCommand y" }, "invalid-input"],
-    [{ proxyJump: "bastion" }, "unsupported"],
-    [{ proxyCommand: "nc %h %p" }, "unsupported"],
-  ])("refuses %j with %s instead of writing it into a config", (overrides, kind) => {
-    expect(() => renderContainerSshConfig({ ...host, ...overrides }, { keyNames: [], agent: false })).toThrow(
-      expect.objectContaining({ kind }),
+    [{ hostName: "evil\n  ProxyCommand sh" }],
+    [{ hostName: "a b" }],
+    [{ hostKeyAlias: "a\nb" }],
+    [{ user: 'x" y' }],
+    [{ user: "x\nProxyCommand y" }],
+  ])("refuses %j instead of writing it into a config", (overrides) => {
+    expect(() => renderContainerSshConfig([target(overrides)], plain)).toThrow(
+      expect.objectContaining({ kind: "invalid-input" }),
     );
   });
 });

@@ -2,7 +2,14 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { knownHostLines, knownHostsName, parseKeygenFind } from "../../../helper/ssh/known-hosts";
+import {
+  addKnownHost,
+  fingerprintOf,
+  hashKnownHostName,
+  knownHostLines,
+  knownHostsName,
+  parseKeygenFind,
+} from "../../../helper/ssh/known-hosts";
 import type { SshHostOptions } from "../../../helper/ssh/options";
 import { runCommand } from "../../../helper/process";
 
@@ -19,6 +26,7 @@ function host(overrides: Partial<SshHostOptions>): SshHostOptions {
     identitiesOnly: false,
     userKnownHostsFiles: [],
     globalKnownHostsFiles: [],
+    hashKnownHosts: false,
     ...overrides,
   };
 }
@@ -74,5 +82,52 @@ describe("knownHostLines with the real ssh-keygen", () => {
     await expect(
       knownHostLines(host({ hostName: "nowhere", userKnownHostsFiles: [plain] }), runCommand),
     ).resolves.toEqual([]);
+  });
+});
+
+describe("trusting a host key, checked by the real ssh-keygen", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-trust-"));
+  });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("computes the fingerprint ssh-keygen -l prints", async () => {
+    const file = path.join(dir, "key.pub");
+    await fs.writeFile(file, `ssh-ed25519 ${key} test\n`);
+    const { stdout } = await runCommand("ssh-keygen", ["-l", "-f", file]);
+    expect(stdout.split(" ")[1]).toBe(fingerprintOf(key));
+  });
+
+  it("writes a line ssh-keygen -F finds, plain and hashed, creating the folder", async () => {
+    const plain = path.join(dir, "new", "known_hosts");
+    expect(await addKnownHost(host({ port: 2222, userKnownHostsFiles: [plain] }), "ssh-ed25519", key)).toBe(plain);
+    expect((await fs.stat(plain)).mode & 0o777).toBe(0o600);
+    await expect(knownHostLines(host({ port: 2222, userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([
+      `[web.example]:2222 ssh-ed25519 ${key}`,
+    ]);
+
+    const hashed = path.join(dir, "hashed_known_hosts");
+    await fs.writeFile(hashed, `other ssh-ed25519 ${otherKey}`);
+    await addKnownHost(host({ hashKnownHosts: true, userKnownHostsFiles: [hashed] }), "ssh-ed25519", key);
+    const text = await fs.readFile(hashed, "utf8");
+    expect(text).not.toContain("web.example");
+    expect(text.split("\n")[0]).toBe(`other ssh-ed25519 ${otherKey}`);
+    const found = await knownHostLines(host({ userKnownHostsFiles: [hashed] }), runCommand);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^\\|1\\|.* ssh-ed25519 ${key}$`));
+  });
+
+  it("hashes names the way HashKnownHosts does", async () => {
+    const salt = Buffer.alloc(20, 7);
+    const file = path.join(dir, "by-keygen");
+    await fs.writeFile(file, `web.example ssh-ed25519 ${key}\n`);
+    await runCommand("ssh-keygen", ["-H", "-f", file]);
+    const hashedByKeygen = (await fs.readFile(file, "utf8")).split(" ")[0];
+    const [, , keygenSalt] = hashedByKeygen.split("|");
+    expect(hashKnownHostName("web.example", Buffer.from(keygenSalt, "base64"))).toBe(hashedByKeygen);
+    expect(hashKnownHostName("web.example", salt)).not.toBe(hashKnownHostName("other", salt));
   });
 });

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Finds the first host of the connection whose key is not in /etc/sshmount/known_hosts and prints the
+# key it presents, without logging in (every authentication method is off):
+#   sshmount: hostkey: BLOCK KNOWN_HOSTS_LINE
+# Arguments: the config's Host blocks in connection order (hop1 … target). Each is reached through the
+# ones before it with host-key checking on, so only the first unknown key can be scanned, and is.
+# Exit codes: 0 key printed, 1 none unknown or ssh failed otherwise (its lines follow as "ssh: …").
+set -uo pipefail
+readonly etc=/etc/sshmount
+scanned=$(mktemp)
+errors=$(mktemp)
+for block; do
+  ssh -F "$etc/ssh_config" -T \
+    -o StrictHostKeyChecking=accept-new -o "UserKnownHostsFile=$scanned $etc/known_hosts" -o HashKnownHosts=no \
+    -o BatchMode=yes -o IdentityAgent=none -o IdentitiesOnly=yes -o PubkeyAuthentication=no \
+    -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no -o HostbasedAuthentication=no \
+    -o GSSAPIAuthentication=no \
+    "$block" true </dev/null 2>"$errors"
+  if [ -s "$scanned" ]; then
+    printf 'sshmount: hostkey: %s %s\n' "$block" "$(head -n 1 "$scanned")"
+    exit 0
+  fi
+  # Known key: ssh got as far as asking for authentication, which was off. Try the next host.
+  grep -q 'Permission denied' "$errors" && continue
+  sed 's/^/sshmount: ssh: /' "$errors"
+  exit 1
+done
+printf 'sshmount: error: %s\n' "every host key of the connection is already known"
+exit 1

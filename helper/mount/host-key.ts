@@ -1,0 +1,58 @@
+import { createTar } from "../docker/archive";
+import { containerLogs, removeContainer } from "../docker/containers";
+import type { PresentedHostKey } from "../errors";
+import type { Runtime } from "../runtime";
+import { CONTAINER_HOST_ALIAS } from "../ssh/container-config";
+import { fingerprintOf } from "../ssh/known-hosts";
+import type { SshHostOptions } from "../ssh/options";
+import { withTimeout } from "../timeout";
+import type { InputFiles } from "./inputs";
+
+export interface ScannedHostKey extends PresentedHostKey {
+  keyBase64: string;
+  /** The host (target or jump host) that presented it, as ssh -G resolved it. */
+  owner: SshHostOptions;
+}
+
+/** Every hop waits at most ConnectTimeout (≤ 20 s); this bounds the whole scan. */
+const SCAN_TIMEOUT_MS = 90_000;
+
+/**
+ * Asks the first host of the connection whose key is unknown for its key, from a short-lived container
+ * with the mount's own inputs, so it resolves names and passes jump hosts exactly as the mount does.
+ * Nothing logs in. Undefined when no key could be read (the host went away, every key is known).
+ */
+export async function scanHostKey(
+  runtime: Runtime,
+  image: string,
+  inputs: InputFiles,
+): Promise<ScannedHostKey | undefined> {
+  const container = await runtime.docker.createContainer({
+    Image: image,
+    Labels: { "sshmount.role": "host-key-scan" },
+    Entrypoint: ["/usr/bin/tini", "--", "/usr/local/bin/sshmount-hostkey"],
+    Cmd: inputs.hosts.map((host) => host.block),
+    Healthcheck: { Test: ["NONE"] },
+    HostConfig: { NetworkMode: runtime.network, CapDrop: ["ALL"] },
+  });
+  try {
+    await container.putArchive(createTar(inputs.entries), { path: "/etc" });
+    await container.start();
+    await withTimeout(container.wait(), SCAN_TIMEOUT_MS);
+    const match = /^sshmount: hostkey: (\S+) (\S+) (\S+) (\S+)/m.exec(await containerLogs(container));
+    if (!match) return undefined;
+    const [, block, name, type, keyBase64] = match;
+    const owner = inputs.hosts.find((host) => host.block === block)?.host;
+    if (!owner) return undefined;
+    return {
+      host: name,
+      type,
+      fingerprint: fingerprintOf(keyBase64),
+      keyBase64,
+      owner,
+      ...(block === CONTAINER_HOST_ALIAS ? {} : { jumpHost: owner.alias }),
+    };
+  } finally {
+    await removeContainer(container);
+  }
+}
