@@ -26,6 +26,8 @@ export interface DemoServerOptions {
   alsoOn?: string[];
   /** Lets the demo user log in with this password (test servers for password authentication). */
   password?: string;
+  /** Ask for the password over keyboard-interactive (PAM), as many servers do, instead of "password". */
+  passwordPrompt?: "password" | "keyboard-interactive";
   /** Accept the generated client key; false makes a password-only server. */
   keyAuth?: boolean;
   /** Allow TCP forwarding, so the server can be a ProxyJump hop. */
@@ -127,6 +129,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
     Env: [
       `AUTHORIZED_KEYS=${options.keyAuth === false ? "" : clientPublicKey}`,
       ...(options.jumpHost ? ["DEMO_JUMP_HOST=yes"] : []),
+      ...(options.passwordPrompt ? [`DEMO_PASSWORD_PROMPT=${options.passwordPrompt}`] : []),
     ],
     HostConfig: { NetworkMode: network },
   });

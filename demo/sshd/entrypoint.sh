@@ -1,6 +1,7 @@
 #!/bin/bash
 # Demo sshd: writes demo's authorized_keys from $AUTHORIZED_KEYS, keeps or makes the host key, runs sshd.
-# Test variants: /etc/ssh/demo_password (password logins), DEMO_JUMP_HOST=yes (TCP forwarding).
+# Test variants: /etc/ssh/demo_password (password logins, DEMO_PASSWORD_PROMPT=keyboard-interactive to
+# ask through PAM), DEMO_JUMP_HOST=yes (TCP forwarding).
 set -euo pipefail
 
 key=/etc/ssh/ssh_host_ed25519_key
@@ -21,7 +22,12 @@ options=()
 if [ -s /etc/ssh/demo_password ]; then
   printf 'demo:%s\n' "$(cat /etc/ssh/demo_password)" | chpasswd
   rm -f /etc/ssh/demo_password
-  options+=(-o PasswordAuthentication=yes)
+  if [ "${DEMO_PASSWORD_PROMPT:-}" = keyboard-interactive ]; then
+    # The way PAM-based servers ask: "(user@host) Password:" over keyboard-interactive.
+    options+=(-o UsePAM=yes -o KbdInteractiveAuthentication=yes -o PasswordAuthentication=no)
+  else
+    options+=(-o PasswordAuthentication=yes)
+  fi
 fi
 # A jump host must forward TCP (ssh -W / ProxyJump).
 if [ "${DEMO_JUMP_HOST:-}" = yes ]; then

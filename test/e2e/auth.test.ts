@@ -214,6 +214,17 @@ describe("a password-only server", () => {
     await expect(ask(`demo@${jump.serverName}'s password: `)).resolves.toMatchObject({ code: 1, stdout: "" });
     await sshmount.unmount(mount.name, world.options);
   }, 120_000);
+
+  it("mounts a server that asks for the password over keyboard-interactive (PAM)", async () => {
+    const pam = await world.addServer("pam", { password, keyAuth: false, passwordPrompt: "keyboard-interactive" });
+    const file = await knownHosts("known_hosts_pam", [pam]);
+    await addToConfig(["Host pam", `  HostName ${pam.serverName}`, "  User demo", `  UserKnownHostsFile "${file}"`]);
+    const refused = await sshmount.mount("pam", "", mountOptions("pam")).catch((e) => e);
+    expect(refused.facts.detail).toMatch(/Permission denied \(.*keyboard-interactive\)/);
+    const mount = await sshmount.mount("pam", "", mountOptions("pam", { password }));
+    expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
 });
 
 describe("an encrypted key and no agent", () => {

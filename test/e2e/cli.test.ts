@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { createWorld, smb, sshmountCli, type World } from "./harness";
 
 let world: World;
@@ -17,7 +18,14 @@ describe("the sshmount CLI, as scripts use it", () => {
     const result = await sshmountCli(world, ["hosts", "--ssh-config", world.server.sshConfig, "--json"]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([
-      { alias: "server", hostName: world.server.serverName, user: "demo", port: 22, proxyJump: null },
+      {
+        alias: "server",
+        hostName: world.server.serverName,
+        user: "demo",
+        port: 22,
+        proxyJump: null,
+        source: { file: world.server.sshConfig, line: 1 },
+      },
     ]);
   });
 
@@ -82,13 +90,17 @@ describe("the sshmount CLI, as scripts use it", () => {
       "--json",
     ]);
     expect(result.code).toBe(1);
+    const fingerprint = fingerprintOf(world.server.hostPublicKey.split(" ")[1]);
     expect(JSON.parse(result.stdout).error).toMatchObject({
       kind: "host-key-unknown",
-      hint: expect.stringContaining("ssh stranger"),
+      hint: expect.stringContaining(`--trust-host-key ${fingerprint}`),
+      hostKey: { type: "ssh-ed25519", fingerprint },
     });
     const lastLine = result.stderr.trim().split("\n").pop();
-    expect(lastLine).toMatch(
-      /^sshmount: The host key of stranger is not in your known_hosts: .*Connect once with `ssh stranger`/,
+    expect(lastLine).toBe(
+      `sshmount: The host key of stranger is not in your known_hosts; it presents ssh-ed25519 ${fingerprint}. ` +
+        `Compare ${fingerprint} with the server's own key (\`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` on it). ` +
+        `If they match, mount again with --trust-host-key ${fingerprint}.`,
     );
   }, 120_000);
 
