@@ -13,7 +13,14 @@ module.exports = {
       ...common,
       displayName: "unit",
       testMatch: ["<rootDir>/test/**/*.test.ts?(x)"],
-      testPathIgnorePatterns: ["/test/e2e/"],
+      testPathIgnorePatterns: ["/test/e2e/", "/test/src/"],
+    },
+    {
+      ...common,
+      displayName: "ui",
+      testMatch: ["<rootDir>/test/src/**/*.test.ts?(x)"],
+      // @raycast/api has no runtime outside Raycast: every import of it (also @raycast/utils' own) gets the double.
+      moduleNameMapper: { "^@raycast/api$": "<rootDir>/test/raycast/api.tsx" },
     },
     {
       ...common,

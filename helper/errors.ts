@@ -34,6 +34,8 @@ export interface ErrorFacts {
   file?: string;
   /** Line in `file`, for ssh-config-invalid. */
   line?: number;
+  /** For auth-failed: the methods the server offered ("publickey", "password", "keyboard-interactive"). */
+  authMethods?: string[];
   /** The key an unknown host presents, for host-key-unknown: what the user compares and may trust. */
   hostKey?: PresentedHostKey;
 }

@@ -12,11 +12,12 @@ import { listHosts, type HostEntry } from "./ssh/hosts";
 
 export { describeError, isSshmountError, SshmountError, type ErrorDescription, type ErrorKind } from "./errors";
 export { doctor, type DoctorReport } from "./doctor";
-export { parseTarget } from "./mount/naming";
+export { parseTarget, validateMountName } from "./mount/naming";
 export type { MountInfo, MountProgress, MountStep, SmbInfo } from "./mount/mounts";
 export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
+export type { ConnectionMode } from "./reach";
 
 export type MountOptions = mounts.MountOptions & HelperOptions;
 
@@ -42,6 +43,11 @@ export async function unmount(name: string, options: HelperOptions = {}): Promis
 
 export async function unmountAll(options: HelperOptions = {}): Promise<string[]> {
   return mounts.unmountAll(await createRuntime(options));
+}
+
+/** Restarts a mount (new connection, same share and password) and waits until it serves again. */
+export async function remount(name: string, options: MountOptions = {}): Promise<mounts.MountInfo> {
+  return mounts.remount(await createRuntime(options), name, options);
 }
 
 export async function logs(name: string, options: HelperOptions = {}): Promise<string> {

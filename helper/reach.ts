@@ -25,13 +25,20 @@ export interface SmbEndpoint {
   port: number;
 }
 
+/** How the Mac reaches a share: decided per mount ("auto"), or fixed by the user's preference. */
+export type ConnectionMode = "auto" | "container-ip" | "localhost";
+
 /** The container IP when this machine can reach it, else the port published on 127.0.0.1. */
 export async function chooseEndpoint(
   containerIp: string | undefined,
   publishedPort: number | undefined,
   probe: (host: string, port: number) => Promise<ProbeResult> = (host, port) => probeTcp(host, port, 800),
+  mode: ConnectionMode = "auto",
 ): Promise<SmbEndpoint | undefined> {
-  if (containerIp && (await probe(containerIp, 445)) === "open") return { host: containerIp, port: 445 };
+  if (mode === "container-ip") return containerIp ? { host: containerIp, port: 445 } : undefined;
+  if (mode === "auto" && containerIp && (await probe(containerIp, 445)) === "open") {
+    return { host: containerIp, port: 445 };
+  }
   if (publishedPort) return { host: "127.0.0.1", port: publishedPort };
   return undefined;
 }

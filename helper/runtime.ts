@@ -6,6 +6,7 @@ import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { networkName } from "./docker/network";
 import { runCommand, type CommandRunner } from "./process";
+import type { ConnectionMode } from "./reach";
 
 /** Everything the verbs touch outside themselves, injectable so tests never patch globals. */
 export interface HelperOptions {
@@ -17,6 +18,8 @@ export interface HelperOptions {
   run?: CommandRunner;
   /** Folder holding container/ and demo/ (the package root); found from this file when not given. */
   packageRoot?: string;
+  /** How SMB URLs address a share; "auto" probes the container IP and falls back to 127.0.0.1. */
+  connection?: ConnectionMode;
 }
 
 export interface Runtime {
@@ -28,6 +31,7 @@ export interface Runtime {
   run: CommandRunner;
   network: string;
   packageRoot: string;
+  connection: ConnectionMode;
 }
 
 /** Walks up from this module to the folder with container/Dockerfile: the same code runs from helper/ and bin/. */
@@ -65,6 +69,7 @@ export async function createRuntime(options: HelperOptions = {}): Promise<Runtim
     docker,
     endpoint,
     network: networkName(base.env),
+    connection: options.connection ?? "auto",
     // Looked up only when an image must be built: a bundle without container/ can still list and open.
     get packageRoot() {
       packageRoot ??= findPackageRoot();

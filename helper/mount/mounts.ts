@@ -111,7 +111,7 @@ async function describe(
   const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress || undefined;
   const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
   const endpoint = info.State.Running
-    ? await chooseEndpoint(ip, published ? Number(published.HostPort) : undefined, options.probe)
+    ? await chooseEndpoint(ip, published ? Number(published.HostPort) : undefined, options.probe, runtime.connection)
     : undefined;
   const smb: SmbInfo = {
     url: endpoint ? smbUrl(endpoint, user, share) : "",
@@ -446,6 +446,29 @@ async function removeMount(runtime: Runtime, id: string): Promise<void> {
     15_000,
   );
   await removeContainer(container);
+}
+
+/**
+ * Restarts a mount's container with the same share and password: a fresh ssh connection and sshfs,
+ * for a mount stuck in "reconnecting" or after the network changed. A stopped mount simply starts.
+ */
+export async function remount(runtime: Runtime, name: string, options: MountOptions = {}): Promise<MountInfo> {
+  const summary = await findMount(runtime, name);
+  const labels = summary.Labels;
+  const container = runtime.docker.getContainer(summary.Id);
+  const host = await resolveHost(labels[LABEL.alias], {
+    configFile: labels[LABEL.sshConfig] || undefined,
+    run: runtime.run,
+    env: runtime.env,
+    home: runtime.home,
+  });
+  const run = runCount(parseLog(await containerLogs(container))) + 1;
+  options.onProgress?.({ step: "connecting", message: `Connecting to ${host.alias}` });
+  if (summary.State === "running") await container.restart({ t: 5 });
+  else await container.start();
+  await waitReady(container, run, host, labels[LABEL.remotePath] ?? "", options);
+  options.onProgress?.({ step: "ready", message: "Mounted" });
+  return describe(runtime, summary.Id, { password: true, probe: options.probe });
 }
 
 export async function unmount(runtime: Runtime, name: string): Promise<string[]> {

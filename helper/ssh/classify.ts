@@ -76,7 +76,15 @@ function detailOf(lines: string[]): string {
 export function classifySshFailure(lines: string[], context: ClassifyContext, summary?: string): SshmountError {
   const text = lines.join("\n");
   const detail = detailOf(lines) || summary || "";
-  const facts = { alias: context.alias, host: context.host, remotePath: context.remotePath, detail };
+  // "Permission denied (publickey,password)": the methods the server would take, so a UI can offer a password.
+  const methods = /Permission denied \(([^)]*)\)/.exec(text)?.[1]?.split(",");
+  const facts = {
+    alias: context.alias,
+    host: context.host,
+    remotePath: context.remotePath,
+    detail,
+    ...(methods ? { authMethods: methods } : {}),
+  };
   const format = (message: string) =>
     message.replace("{host}", context.alias).replace("{path}", context.remotePath || "~");
   for (const rule of rules) {

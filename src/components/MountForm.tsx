@@ -1,0 +1,64 @@
+import { Action, ActionPanel, Form, Icon } from "@raycast/api";
+import { useForm, usePromise } from "@raycast/utils";
+import { useState } from "react";
+import { describeError, validateMountName, type HostEntry } from "../../helper";
+import { useMountFlow, type MountRequest } from "../hooks/useMountFlow";
+import { preferences } from "../lib/helper-options";
+import { needsPassword } from "../lib/last-mount";
+
+interface Values {
+  remotePath: string;
+  name: string;
+  password: string;
+}
+
+/** The remote folder and an optional name; a password field only for hosts that take one. */
+export function MountForm({
+  host,
+  askPassword = false,
+  initial,
+}: {
+  host: HostEntry;
+  askPassword?: boolean;
+  initial?: MountRequest;
+}) {
+  const [passwordAsked, setPasswordAsked] = useState(askPassword);
+  const { data: remembered } = usePromise(needsPassword, [host.alias]);
+  const showPassword = passwordAsked || remembered === true;
+  const run = useMountFlow(() => setPasswordAsked(true));
+  const { handleSubmit, itemProps } = useForm<Values>({
+    initialValues: {
+      remotePath: initial?.remotePath ?? preferences().defaultRemotePath,
+      name: initial?.name ?? "",
+      password: "",
+    },
+    validation: {
+      name: (value) => {
+        if (!value) return undefined;
+        try {
+          validateMountName(value);
+        } catch (error) {
+          return describeError(error).message;
+        }
+      },
+      password: (value) => (showPassword && !value ? `${host.alias} needs a password` : undefined),
+    },
+    onSubmit: (values) =>
+      run(host, { remotePath: values.remotePath, name: values.name, password: showPassword ? values.password : "" }),
+  });
+  return (
+    <Form
+      navigationTitle={`Mount ${host.alias}`}
+      actions={
+        <ActionPanel>
+          <Action.SubmitForm title="Mount" icon={Icon.HardDrive} onSubmit={handleSubmit} />
+        </ActionPanel>
+      }
+    >
+      <Form.Description title="Host" text={`${host.user}@${host.hostName}:${host.port}`} />
+      <Form.TextField title="Remote Path" placeholder="~ (your home folder)" {...itemProps.remotePath} />
+      <Form.TextField title="Name" placeholder={`${host.alias} (the share's name in Finder)`} {...itemProps.name} />
+      {showPassword && <Form.PasswordField title="Password" {...itemProps.password} />}
+    </Form>
+  );
+}

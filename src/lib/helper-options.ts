@@ -1,0 +1,42 @@
+import os from "node:os";
+import path from "node:path";
+import { environment, getPreferenceValues } from "@raycast/api";
+import type { ConnectionMode, HelperOptions } from "../../helper";
+
+export interface Preferences {
+  sshConfig?: string;
+  dockerSocket?: string;
+  connectionMode?: ConnectionMode;
+  defaultRemotePath?: string;
+  openFinder?: boolean;
+}
+
+function expandHome(file: string): string {
+  return file === "~" || file.startsWith("~/") ? path.join(os.homedir(), file.slice(1)) : file;
+}
+
+export function preferences(): Required<Preferences> {
+  const values = getPreferenceValues<Preferences>();
+  return {
+    sshConfig: values.sshConfig?.trim() ?? "",
+    dockerSocket: values.dockerSocket?.trim() ?? "",
+    connectionMode: values.connectionMode ?? "auto",
+    defaultRemotePath: values.defaultRemotePath?.trim() ?? "",
+    openFinder: values.openFinder ?? true,
+  };
+}
+
+/**
+ * What every helper call gets from the user's preferences. The image is built from the copy of
+ * container/ that the build puts in assets/; Raycast runs this extension on macOS only.
+ */
+export function helperOptions(): HelperOptions & { sshConfig?: string } {
+  const prefs = preferences();
+  return {
+    ...(prefs.dockerSocket ? { dockerSocket: expandHome(prefs.dockerSocket) } : {}),
+    ...(prefs.sshConfig ? { sshConfig: expandHome(prefs.sshConfig) } : {}),
+    connection: prefs.connectionMode,
+    packageRoot: environment.assetsPath,
+    platform: "darwin",
+  };
+}

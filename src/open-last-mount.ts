@@ -1,0 +1,46 @@
+import { showHUD, showToast, Toast } from "@raycast/api";
+import { showFailureToast } from "@raycast/utils";
+import type { MountInfo, MountProgress } from "../helper";
+import { describeError, isSshmountError } from "../helper";
+import { lastMountName } from "./lib/last-mount";
+import { mountSshHost, openMount } from "./lib/mount-actions";
+
+/**
+ * For a hotkey: opens the mount used last in Finder, starting it again when it was stopped. The record
+ * can outlive its mount (unmounted in a terminal): then the newest mount stands in.
+ */
+export default async function Command() {
+  // Opening a running mount takes a blink; a toast appears only when it has to start first.
+  let toast: Promise<Toast> | undefined;
+  const onProgress = (progress: MountProgress) => {
+    if (progress.step === "ready") return;
+    if (toast) void toast.then((shown) => (shown.title = progress.message));
+    else toast = showToast({ style: Toast.Style.Animated, title: progress.message });
+  };
+  const openOrNewest = async (name: string | undefined): Promise<MountInfo> => {
+    try {
+      return await openMount(name, onProgress);
+    } catch (error) {
+      if (name !== undefined && isSshmountError(error) && error.kind === "not-found") return openOrNewest(undefined);
+      throw error;
+    }
+  };
+  try {
+    const mount = await openOrNewest(await lastMountName());
+    await (await toast)?.hide();
+    await showHUD(`Opened ${mount.name} in Finder`);
+  } catch (error) {
+    await (await toast)?.hide();
+    if (isSshmountError(error) && error.kind === "not-found") {
+      await showToast({
+        style: Toast.Style.Failure,
+        title: "No Mount Yet",
+        message: "Mount a host from your SSH config first.",
+        primaryAction: { title: "Mount SSH Host", onAction: () => void mountSshHost() },
+      });
+      return;
+    }
+    const description = describeError(error);
+    await showFailureToast(error, { title: description.message, message: description.hint });
+  }
+}

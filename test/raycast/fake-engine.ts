@@ -1,0 +1,231 @@
+/**
+ * A stand-in for dockerode at the helper's boundary: an in-memory engine whose mount containers speak
+ * the entrypoint's log protocol (container/entrypoint.sh) as a scripted server would answer. The helper
+ * above it is the real one: it resolves hosts with the real ssh -G, builds the real input files and
+ * parses these logs as it parses a real container's.
+ */
+import { Readable } from "node:stream";
+import { createTar, readTar } from "../../helper/docker/archive";
+
+/** What the scripted server does when a mount container starts; `files` are the container's inputs. */
+export type Behaviour = (files: Map<string, Buffer>) => { lines: string[]; exitCode?: number };
+
+export interface FakeContainerRecord {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd?: string[];
+  entrypoint?: string[];
+  files: Map<string, Buffer>;
+  running: boolean;
+  exitCode: number;
+  log: string;
+  healthy: boolean;
+}
+
+export interface EngineState {
+  /** When set, the engine does not answer (ping fails with this message). */
+  down?: string;
+  containers: Map<string, FakeContainerRecord>;
+  /** Per ssh alias (label sshmount.alias): what its server answers. Unknown aliases mount fine. */
+  behaviours: Map<string, Behaviour>;
+  /** Host-key scans: per alias, the "sshmount: hostkey: …" line the scan container prints. */
+  scans: Map<string, string>;
+  created: number;
+}
+
+const engineKey = Symbol.for("sshmount.fake-engine");
+const globals = globalThis as unknown as Record<symbol, EngineState>;
+
+export function engine(): EngineState {
+  globals[engineKey] ??= { containers: new Map(), behaviours: new Map(), scans: new Map(), created: 0 };
+  return globals[engineKey];
+}
+
+export function resetEngine(): EngineState {
+  delete globals[engineKey];
+  return engine();
+}
+
+function notFound(): Error {
+  return Object.assign(new Error("no such container"), { statusCode: 404 });
+}
+
+/** Docker's multiplexed log stream: an 8-byte header (stream 1, big-endian size) per chunk. */
+function frames(text: string): Buffer {
+  const body = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = 1;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
+const ready: Behaviour = () => ({ lines: ["sshmount: connecting", "sshmount: ready"] });
+
+class FakeContainer {
+  constructor(readonly id: string) {}
+
+  private get record(): FakeContainerRecord {
+    const record =
+      engine().containers.get(this.id) ?? [...engine().containers.values()].find((c) => c.name === this.id);
+    if (!record) throw notFound();
+    return record;
+  }
+
+  async inspect() {
+    const record = this.record;
+    return {
+      Id: record.id,
+      Name: `/${record.name}`,
+      Created: new Date(0).toISOString(),
+      Config: { Labels: record.labels, Env: record.env, Cmd: record.cmd },
+      State: {
+        Running: record.running,
+        Restarting: false,
+        Paused: false,
+        ExitCode: record.exitCode,
+        Status: record.running ? "running" : "exited",
+        ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
+      },
+      NetworkSettings: {
+        Networks: { sshmount: { IPAddress: "172.30.0.5" } },
+        Ports: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: "49445" }] },
+      },
+    };
+  }
+
+  async logs() {
+    return frames(this.record.log);
+  }
+
+  async putArchive(archive: Buffer, options: { path: string }) {
+    for (const [name, content] of readTar(archive)) this.record.files.set(`${options.path}/${name}`, content);
+  }
+
+  async getArchive(options: { path: string }) {
+    const content = this.record.files.get(options.path);
+    if (!content) throw notFound();
+    return Readable.from([createTar([{ path: options.path.split("/").pop() as string, mode: 0o600, content }])]);
+  }
+
+  async start() {
+    const record = this.record;
+    if (record.entrypoint?.some((part) => part.includes("sshmount-hostkey"))) {
+      const line = engine().scans.get(record.labels.alias ?? "") ?? [...engine().scans.values()][0];
+      record.log += `${line ?? "sshmount: error: every host key of the connection is already known"}\n`;
+      record.exitCode = line ? 0 : 1;
+      return;
+    }
+    const behaviour = engine().behaviours.get(record.labels["sshmount.alias"]) ?? ready;
+    const { lines, exitCode } = behaviour(record.files);
+    record.log += lines.map((line) => `${line}\n`).join("");
+    record.running = exitCode === undefined;
+    record.exitCode = exitCode ?? 0;
+  }
+
+  async stop() {
+    const record = this.record;
+    if (!record.running) throw Object.assign(new Error("not running"), { statusCode: 304 });
+    record.running = false;
+    record.log += "sshmount: stopped\n";
+  }
+
+  async restart() {
+    const record = this.record;
+    if (record.running) await this.stop();
+    await this.start();
+  }
+
+  async update() {
+    return {};
+  }
+
+  async wait() {
+    return { StatusCode: this.record.exitCode };
+  }
+
+  async remove() {
+    const record = this.record;
+    engine().containers.delete(record.id);
+  }
+}
+
+/** The dockerode surface the helper uses, over engine(). */
+export default class FakeDocker {
+  modem = {};
+
+  constructor(readonly options: unknown = {}) {}
+
+  async ping() {
+    if (engine().down) throw new Error(engine().down);
+    return "OK";
+  }
+
+  async listContainers(options: { filters?: { label?: string[] } } = {}) {
+    const wanted = options.filters?.label ?? [];
+    return [...engine().containers.values()]
+      .filter((record) =>
+        wanted.every((filter) => {
+          const [key, value] = filter.split("=");
+          return value === undefined ? key in record.labels : record.labels[key] === value;
+        }),
+      )
+      .map((record) => ({
+        Id: record.id,
+        Names: [`/${record.name}`],
+        Labels: record.labels,
+        State: record.running ? "running" : "exited",
+      }));
+  }
+
+  getContainer(id: string) {
+    return new FakeContainer(id);
+  }
+
+  async createContainer(options: {
+    name?: string;
+    Labels?: Record<string, string>;
+    Env?: string[];
+    Cmd?: string[];
+    Entrypoint?: string[];
+  }) {
+    const state = engine();
+    const name = options.name ?? `scan-${state.created}`;
+    if ([...state.containers.values()].some((record) => record.name === name)) {
+      throw Object.assign(new Error("name in use"), { statusCode: 409 });
+    }
+    state.created += 1;
+    const id = `fake${String(state.created).padStart(8, "0")}`;
+    state.containers.set(id, {
+      id,
+      name,
+      labels: options.Labels ?? {},
+      env: options.Env ?? [],
+      cmd: options.Cmd,
+      entrypoint: options.Entrypoint,
+      files: new Map(),
+      running: false,
+      exitCode: 0,
+      log: "",
+      healthy: true,
+    });
+    return new FakeContainer(id);
+  }
+
+  getImage() {
+    return { inspect: async () => ({ Id: "sha256:fake" }), remove: async () => undefined };
+  }
+
+  async listImages() {
+    return [];
+  }
+
+  getNetwork() {
+    return { inspect: async () => ({}), remove: async () => undefined, connect: async () => undefined };
+  }
+
+  async createNetwork() {
+    return {};
+  }
+}
