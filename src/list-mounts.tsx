@@ -24,13 +24,13 @@ async function withToast(title: string, done: string, work: () => Promise<unknow
   const toast = await showToast({ style: Toast.Style.Animated, title });
   try {
     await work();
-    toast.style = Toast.Style.Success;
     toast.title = done;
+    toast.style = Toast.Style.Success;
   } catch (error) {
     const description = describeError(error);
-    toast.style = Toast.Style.Failure;
     toast.title = description.message;
     toast.message = description.hint;
+    toast.style = Toast.Style.Failure;
   } finally {
     after();
   }

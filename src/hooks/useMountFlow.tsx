@@ -55,17 +55,17 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
           toast.message = undefined;
           await openMount(mounted.name);
         }
-        toast.style = Toast.Style.Success;
         toast.title = `Mounted ${host.alias}`;
         toast.message = mounted.smb.url;
+        toast.style = Toast.Style.Success;
         toast.primaryAction = { title: "Open in Finder", onAction: () => openMountWithToast(mounted.name) };
         toast.secondaryAction = { title: "Copy SMB URL", onAction: () => Clipboard.copy(mounted.smb.url) };
         push(<MountedView mount={mounted} />);
       } catch (error) {
         const description = describeError(error);
-        toast.style = Toast.Style.Failure;
         toast.title = description.message;
         toast.message = description.hint;
+        toast.style = Toast.Style.Failure;
         const hostKey = description.hostKey;
         if (description.kind === "host-key-unknown" && hostKey) {
           const owner = hostKey.jumpHost ? `the jump host ${hostKey.jumpHost}` : host.alias;

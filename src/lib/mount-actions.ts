@@ -23,13 +23,13 @@ export async function openMountWithToast(name: string): Promise<void> {
     await openMount(name, (progress) => {
       if (progress.step !== "ready") toast.title = progress.message;
     });
-    toast.style = Toast.Style.Success;
     toast.title = `Opened ${name} in Finder`;
+    toast.style = Toast.Style.Success;
   } catch (error) {
     const description = describeError(error);
-    toast.style = Toast.Style.Failure;
     toast.title = description.message;
     toast.message = description.hint;
+    toast.style = Toast.Style.Failure;
   }
 }
 

@@ -311,43 +311,43 @@ export const LocalStorage = {
   },
 };
 
-/** Raycast's synchronous Cache, kept in the store so it outlives one command as on disk. */
+/**
+ * Raycast's synchronous Cache, kept in the store so it outlives one command as on disk. Methods are
+ * bound, as Raycast's are: @raycast/utils hands `subscribe` to useSyncExternalStore on its own.
+ */
 export class Cache {
   private namespace: string;
   private listeners = new Set<(key: string | undefined, data: string | undefined) => void>();
   constructor(options: { namespace?: string; capacity?: number } = {}) {
     this.namespace = options.namespace ?? "";
   }
-  private key(key: string) {
-    return `${this.namespace}\u0000${key}`;
-  }
-  get(key: string) {
-    return store().cache.get(this.key(key));
-  }
-  has(key: string) {
-    return store().cache.has(this.key(key));
-  }
-  set(key: string, data: string) {
-    store().cache.set(this.key(key), data);
+  private key = (key: string) => `${this.namespace}\u0000${key}`;
+  private notify = (key: string | undefined, data: string | undefined) =>
     this.listeners.forEach((listener) => listener(key, data));
-  }
-  remove(key: string) {
+  get = (key: string) => store().cache.get(this.key(key));
+  has = (key: string) => store().cache.has(this.key(key));
+  set = (key: string, data: string) => {
+    store().cache.set(this.key(key), data);
+    this.notify(key, data);
+  };
+  remove = (key: string) => {
     const removed = store().cache.delete(this.key(key));
-    this.listeners.forEach((listener) => listener(key, undefined));
+    this.notify(key, undefined);
     return removed;
-  }
-  clear() {
-    for (const key of [...store().cache.keys()])
-      if (key.startsWith(`${this.namespace}\u0000`)) store().cache.delete(key);
-    this.listeners.forEach((listener) => listener(undefined, undefined));
-  }
+  };
+  clear = () => {
+    for (const key of [...store().cache.keys()]) if (key.startsWith(this.key(""))) store().cache.delete(key);
+    this.notify(undefined, undefined);
+  };
   get isEmpty() {
-    return ![...store().cache.keys()].some((key) => key.startsWith(`${this.namespace}\u0000`));
+    return ![...store().cache.keys()].some((key) => key.startsWith(this.key("")));
   }
-  subscribe(listener: (key: string | undefined, data: string | undefined) => void) {
+  subscribe = (listener: (key: string | undefined, data: string | undefined) => void) => {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
 }
 
 // ---------- navigation ----------

@@ -30,8 +30,8 @@ export interface EngineState {
   containers: Map<string, FakeContainerRecord>;
   /** Per ssh alias (label sshmount.alias): what its server answers. Unknown aliases mount fine. */
   behaviours: Map<string, Behaviour>;
-  /** Host-key scans: per alias, the "sshmount: hostkey: …" line the scan container prints. */
-  scans: Map<string, string>;
+  /** The "sshmount: hostkey: BLOCK LINE" a host-key scan container prints; none: every key is known. */
+  hostKeyScan?: string;
   created: number;
 }
 
@@ -39,7 +39,7 @@ const engineKey = Symbol.for("sshmount.fake-engine");
 const globals = globalThis as unknown as Record<symbol, EngineState>;
 
 export function engine(): EngineState {
-  globals[engineKey] ??= { containers: new Map(), behaviours: new Map(), scans: new Map(), created: 0 };
+  globals[engineKey] ??= { containers: new Map(), behaviours: new Map(), created: 0 };
   return globals[engineKey];
 }
 
@@ -112,7 +112,7 @@ class FakeContainer {
   async start() {
     const record = this.record;
     if (record.entrypoint?.some((part) => part.includes("sshmount-hostkey"))) {
-      const line = engine().scans.get(record.labels.alias ?? "") ?? [...engine().scans.values()][0];
+      const line = engine().hostKeyScan;
       record.log += `${line ?? "sshmount: error: every host key of the connection is already known"}\n`;
       record.exitCode = line ? 0 : 1;
       return;

@@ -67,7 +67,11 @@ const reconciler = Reconciler({
   shouldSetTextContent: () => false,
   getRootHostContext: () => ({}),
   getChildHostContext: (context: object) => context,
-  getPublicInstance: (node: Node) => node,
+  // What a ref to a Form field gets in Raycast: focus() and reset().
+  getPublicInstance: (node: Node) => ({
+    focus: () => void (node.props = { ...node.props, focused: true }),
+    reset: () => undefined,
+  }),
   prepareForCommit: () => null,
   resetAfterCommit: () => undefined,
   preparePortalMount: () => undefined,

@@ -1,0 +1,288 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { fingerprintOf } from "../../helper/ssh/known-hosts";
+import { render, type Ui } from "../raycast/render";
+import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
+
+jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
+jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+const { default: MountSshHost } = await import("../../src/mount-ssh-host");
+
+let world: UiWorld;
+let ui: Ui | undefined;
+beforeEach(() => {
+  world = createUiWorld({ defaultRemotePath: "projects" });
+});
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+  removeUiWorld(world);
+});
+
+/** Every title the toasts showed, each once while it stood (a message change keeps the title). */
+const toastTitles = () =>
+  world.store.toasts
+    .flatMap((toast) => toast.history.map((state) => state.title))
+    .filter((title, index, titles) => title !== titles[index - 1]);
+const lastToast = () => world.store.toasts.at(-1);
+const mountContainers = () =>
+  [...world.engine.containers.values()].filter((record) => record.labels["sshmount.role"] === "mount");
+
+async function openHosts(): Promise<Ui> {
+  ui = await render(<MountSshHost />);
+  await ui.waitFor(() => expect(ui?.itemTitles()).toContain("web"));
+  return ui;
+}
+
+async function openForm(alias: string): Promise<Ui> {
+  const view = await openHosts();
+  await view.action("Mount…", view.item(alias));
+  expect(view.view().type).toBe("Form");
+  return view;
+}
+
+/** Waits for the flow an action started to end in a success or failure toast. */
+async function settled(view: Ui) {
+  await view.waitFor(() => expect(lastToast()?.style).not.toBe("ANIMATED"));
+}
+
+describe("Mount SSH Host: the host list", () => {
+  it("lists every host of the ssh config with user@host:port and a jump-host marker", async () => {
+    const view = await openHosts();
+    expect(view.itemTitles()).toEqual(["web", "inner", "pw", "newhost"]);
+    expect(view.item("web").props.accessories).toEqual([{ text: "ann@web.example:22" }]);
+    expect(view.item("inner").props.accessories).toEqual([
+      { tag: "via web", icon: "Link", tooltip: "Jump host (ProxyJump)" },
+      { text: "ann@inner.example:22" },
+    ]);
+    await view.search("inner");
+    expect(view.itemTitles()).toEqual(["inner"]);
+    await view.search("new.example");
+    expect(view.itemTitles()).toEqual(["newhost"]);
+  });
+
+  it("shows a config OpenSSH refuses as an error view naming the file and line", async () => {
+    fs.appendFileSync(world.sshConfig, "Host broken\n  Bogus yes\n");
+    const bogusLine = fs.readFileSync(world.sshConfig, "utf8").split("\n").length - 1;
+    ui = await render(<MountSshHost />);
+    const empty = await ui.waitFor(() => {
+      const [view] = ui?.findAll("List.EmptyView") ?? [];
+      expect(view?.props.title).toMatch(/OpenSSH cannot read the configuration/);
+      return view;
+    });
+    expect(empty.props.description).toContain(`line ${bogusLine} of ${world.sshConfig}`);
+    expect(ui.actionTitles()).toEqual(["Retry", "Copy Error"]);
+  });
+});
+
+describe("Mount SSH Host: mounting", () => {
+  it("asks for the path (default from the preferences), follows the real steps in a toast, opens Finder and lands on the mount", async () => {
+    const view = await openForm("web");
+    expect(view.formValues()).toEqual({ remotePath: "projects", name: "" });
+    expect(view.findAll("Form.PasswordField")).toEqual([]);
+    await view.action("Mount");
+    await settled(view);
+
+    expect(toastTitles()).toEqual([
+      "Checking Docker",
+      "Preparing the network",
+      "Connecting to web",
+      "Opening Finder",
+      "Mounted web",
+    ]);
+    const toast = lastToast();
+    expect(toast).toMatchObject({ style: "SUCCESS", message: "smb://sshmount@127.0.0.1:49445/web-projects" });
+    expect([toast?.primaryAction?.title, toast?.secondaryAction?.title]).toEqual(["Open in Finder", "Copy SMB URL"]);
+    toast?.secondaryAction?.onAction(toast);
+    expect(world.store.clipboard).toEqual(["smb://sshmount@127.0.0.1:49445/web-projects"]);
+
+    expect(view.view().type).toBe("Detail");
+    expect(view.actionTitles()).toEqual(["Open in Finder", "Copy SMB URL", "Show Mounts"]);
+    await view.action("Show Mounts");
+    expect(world.store.launched).toEqual([{ name: "list-mounts", type: "userInitiated" }]);
+
+    const [container] = mountContainers();
+    expect(container.labels).toMatchObject({ "sshmount.alias": "web", "sshmount.remote-path": "projects" });
+    const script = world.processes.calls.find((call) => call.file === "/usr/bin/osascript");
+    const password = container.files.get("/etc/sshmount/smb_password")?.toString() ?? "";
+    expect(script?.input).toContain(`with password "${password}"`);
+    expect(script?.args).toEqual(["-"]);
+    expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
+  });
+
+  it("leaves Finder alone when the preference says so, and takes a name", async () => {
+    world.store.preferences.openFinder = false;
+    const view = await openForm("web");
+    await view.setField("name", "site");
+    await view.setField("remotePath", "/srv/My Site");
+    await view.action("Mount");
+    await settled(view);
+    expect(toastTitles()).not.toContain("Opening Finder");
+    expect(world.processes.calls.filter((call) => call.file.startsWith("/usr/bin/"))).toEqual([]);
+    expect(mountContainers()[0].labels).toMatchObject({
+      "sshmount.name": "site",
+      "sshmount.remote-path": "/srv/My Site",
+    });
+  });
+
+  it("refuses a name Samba cannot serve before anything starts", async () => {
+    const view = await openForm("web");
+    await view.setField("name", "bad name!");
+    await view.action("Mount");
+    expect(view.findAll("Form.TextField", (field) => field.props.id === "name")[0].props.error).toMatch(
+      /not a valid mount name/,
+    );
+    expect(world.store.toasts).toEqual([]);
+    expect(mountContainers()).toEqual([]);
+  });
+
+  it("mounts the default folder straight from the list", async () => {
+    const view = await openHosts();
+    await view.action("Mount Default Folder", view.item("inner"));
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted inner");
+    const config = mountContainers()[0].files.get("/etc/sshmount/ssh_config")?.toString();
+    expect(config).toMatch(/Host hop1\n {2}HostName web.example\n/);
+  });
+});
+
+describe("Mount SSH Host: failures and their fixes", () => {
+  beforeEach(() => {
+    world.engine.behaviours.set("newhost", (files) =>
+      files.get("/etc/sshmount/known_hosts")?.toString().includes("new.example")
+        ? { lines: ["sshmount: connecting", "sshmount: ready"] }
+        : {
+            lines: [
+              "sshmount: connecting",
+              "sshmount: ssh: No ED25519 host key is known for new.example and you have requested strict checking.",
+              "sshmount: ssh: Host key verification failed.",
+              "sshmount: error: mount failed: Host key verification failed.",
+            ],
+            exitCode: 1,
+          },
+    );
+    world.engine.hostKeyScan = `sshmount: hostkey: target new.example ssh-ed25519 ${SERVER_KEY}`;
+    world.engine.behaviours.set("pw", (files) =>
+      files.get("/etc/sshmount/ssh_password")?.toString() === "s3cret"
+        ? { lines: ["sshmount: connecting", "sshmount: ready"] }
+        : {
+            lines: [
+              "sshmount: connecting",
+              "sshmount: ssh: ann@pw.example: Permission denied (publickey,password).",
+              "sshmount: error: mount failed: ann@pw.example: Permission denied (publickey,password).",
+            ],
+            exitCode: 1,
+          },
+    );
+  });
+
+  it("shows an unknown host key's fingerprint in a confirm dialog, and trusts it only when confirmed", async () => {
+    const fingerprint = fingerprintOf(SERVER_KEY);
+    const view = await openForm("newhost");
+    await view.action("Mount");
+    await settled(view);
+    expect(world.store.alerts).toHaveLength(1);
+    expect(world.store.alerts[0]).toMatchObject({
+      title: "Trust the Host Key of newhost?",
+      message: expect.stringContaining(`ssh-ed25519 ${fingerprint}`),
+      primaryAction: { title: "Trust and Mount" },
+    });
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: expect.stringContaining(fingerprint) });
+    expect(fs.readFileSync(world.knownHosts, "utf8")).not.toContain("new.example");
+    expect(mountContainers()).toEqual([]);
+
+    world.store.alertAnswers.push(true);
+    await view.action("Mount");
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted newhost");
+    expect(fs.readFileSync(world.knownHosts, "utf8")).toContain(`new.example ssh-ed25519 ${SERVER_KEY}\n`);
+    expect(world.engine.containers.size).toBe(1);
+  });
+
+  it("shows a password field for a host that offers password logins, remembers it, and sends the password only as a file", async () => {
+    const view = await openForm("pw");
+    await view.action("Mount");
+    await settled(view);
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "pw Needs a Password" });
+    expect(view.view().type).toBe("Form");
+    expect(view.findAll("Form.PasswordField")).toHaveLength(1);
+    expect(world.store.localStorage.get("needs-password:pw")).toBe(true);
+
+    await view.action("Mount");
+    expect(view.findAll("Form.PasswordField")[0].props.error).toBe("pw needs a password");
+    await view.setField("password", "s3cret");
+    await view.action("Mount");
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted pw");
+    const [container] = mountContainers();
+    expect(container.files.get("/etc/sshmount/ssh_password")?.toString()).toBe("s3cret");
+    expect(JSON.stringify([container.env, container.labels, container.cmd])).not.toContain("s3cret");
+    expect(world.processes.calls.some((call) => call.args.join(" ").includes("s3cret"))).toBe(false);
+
+    // Next time the form asks for it straight away.
+    ui?.unmount();
+    const again = await openForm("pw");
+    await again.waitFor(() => expect(again.findAll("Form.PasswordField")).toHaveLength(1));
+  });
+
+  it("says when no Docker engine answers, offers to open OrbStack, and retries", async () => {
+    world.engine.down = "connect ENOENT docker.sock";
+    world.store.applications = [
+      { name: "OrbStack", path: "/Applications/OrbStack.app", bundleId: "dev.kdrag0n.MacVirt" },
+      { name: "Safari", path: "/Applications/Safari.app", bundleId: "com.apple.Safari" },
+    ];
+    const view = await openForm("web");
+    await view.action("Mount");
+    await settled(view);
+    expect(view.view().type).toBe("Detail");
+    expect(String(view.view().props.markdown)).toMatch(/^# The Docker engine at unix:\/\/.*docker\.sock/);
+    await view.waitFor(() => expect(view.actionTitles()).toEqual(["Open OrbStack", "Retry", "Copy Error"]));
+    await view.action("Open OrbStack");
+    expect(world.store.opened).toEqual([{ target: "/Applications/OrbStack.app" }]);
+
+    world.engine.down = undefined;
+    await view.action("Retry");
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted web");
+  });
+
+  it("turns a refused key into an error page whose text can be copied", async () => {
+    world.engine.behaviours.set("web", () => ({
+      lines: [
+        "sshmount: connecting",
+        "sshmount: ssh: ann@web.example: Permission denied (publickey).",
+        "sshmount: error: mount failed: ann@web.example: Permission denied (publickey).",
+      ],
+      exitCode: 1,
+    }));
+    const view = await openForm("web");
+    await view.action("Mount");
+    await settled(view);
+    expect(view.findAll("Form.PasswordField")).toEqual([]);
+    expect(view.view().type).toBe("Detail");
+    await view.action("Copy Error");
+    expect(world.store.clipboard[0]).toMatch(
+      /^web refused the login: .*Permission denied \(publickey\)\.\n\nCheck that `ssh web`/,
+    );
+    expect(mountContainers()).toEqual([]);
+  });
+
+  it("tells the user how to load a locked key into the agent", async () => {
+    const key = path.join(world.dir, "locked");
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "passphrase", "-f", key]);
+    fs.appendFileSync(
+      world.sshConfig,
+      `Host locked\n  HostName locked.example\n  IdentityFile "${key}"\n  IdentitiesOnly yes\n  UserKnownHostsFile "${world.knownHosts}"\n`,
+    );
+    const view = await openHosts();
+    await view.waitFor(() => expect(view.itemTitles()).toContain("locked"));
+    await view.action("Mount Default Folder", view.item("locked"));
+    await settled(view);
+    expect(String(view.view().props.markdown)).toContain(`ssh-add --apple-use-keychain ${key}`);
+    await view.action("Copy Command");
+    expect(world.store.clipboard).toEqual([`ssh-add --apple-use-keychain ${key}`]);
+    expect(world.engine.containers.size).toBe(0);
+  });
+});
