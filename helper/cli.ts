@@ -18,6 +18,7 @@ export const USAGE = `Usage:
   sshmount mount   ALIAS[:REMOTE_PATH] [--name NAME] [--ssh-config FILE] [--password-stdin]
                    [--trust-host-key SHA256:…]… [--json]
   sshmount list    [--json]
+  sshmount remount NAME [--json]
   sshmount unmount NAME | --all [--json]
   sshmount logs    NAME
   sshmount open    NAME | --last
@@ -47,6 +48,7 @@ const allowed: Record<string, { positionals: number; flags: (keyof Flags)[] }> =
   hosts: { positionals: 0, flags: ["ssh-config", "json"] },
   mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "json"] },
   list: { positionals: 0, flags: ["json"] },
+  remount: { positionals: 1, flags: ["json"] },
   unmount: { positionals: 1, flags: ["all", "json"] },
   logs: { positionals: 1, flags: [] },
   open: { positionals: 1, flags: ["last", "json"] },
@@ -214,6 +216,11 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
     case "list": {
       const mounts = await api.list(options);
       io.stdout(flags.json ? json(mounts.map((m) => mountJson(m, false))) : listText(mounts));
+      return;
+    }
+    case "remount": {
+      const mount = await api.remount(args[0], { ...options, onProgress, signal: io.signal });
+      io.stdout(flags.json ? json(mountJson(mount, false)) : `Remounted ${mount.name} (${mount.status})\n`);
       return;
     }
     case "unmount": {

@@ -65,6 +65,15 @@ describe("the sshmount CLI, as scripts use it", () => {
     expect(logs.stdout).not.toContain(mounted.smb.password);
   });
 
+  it("remount reconnects the same container, which serves the same share with the same password", async () => {
+    const result = await sshmountCli(world, ["remount", name(), "--json"]);
+    expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ name: name(), status: "ready", container: `sshmount-${name()}` });
+    const logs = await sshmountCli(world, ["logs", name()]);
+    expect(logs.stdout.match(/sshmount: connecting/g)).toHaveLength(2);
+    expect(await smb(mounted.smb, ["ls"])).toContain("Ideas.md");
+  }, 120_000);
+
   it("open prints the URL where there is no Finder", async () => {
     const result = await sshmountCli(world, ["open", name()]);
     expect(result.code).toBe(0);

@@ -317,20 +317,23 @@ export async function render(element: ReactElement): Promise<Ui> {
       await settle();
     },
     formValues,
-    waitFor: async (check, timeoutMs = 5000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        try {
-          return check();
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await sleep(10);
-        }
-      }
-    },
+    waitFor,
     unmount: () => reconciler.updateContainer(null, root, null, () => undefined),
   };
   return ui;
+}
+
+/** Retries `check` (an expectation that throws until it holds) for up to `timeoutMs`. */
+export async function waitFor<T>(check: () => T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(10);
+    }
+  }
 }
 
 /** Lets pending promises and the renders they cause run. */

@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { render, waitFor, type Ui } from "../raycast/render";
+import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
+
+jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
+jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+const { default: ListMounts } = await import("../../src/list-mounts");
+const helper = await import("../../helper/index");
+const { helperOptions } = await import("../../src/lib/helper-options");
+
+let world: UiWorld;
+let ui: Ui | undefined;
+beforeEach(() => {
+  world = createUiWorld();
+});
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+  removeUiWorld(world);
+});
+
+const mountAs = (alias: string, name: string) => helper.mount(alias, "", { ...helperOptions(), name });
+const record = (name: string) =>
+  [...world.engine.containers.values()].find((container) => container.labels["sshmount.name"] === name);
+const lastToast = () => world.store.toasts.at(-1);
+
+async function openList(expected: string[]): Promise<Ui> {
+  ui = await render(<ListMounts />);
+  await ui.waitFor(() => expect(ui?.itemTitles()).toEqual(expected));
+  return ui;
+}
+
+describe("List Mounts", () => {
+  it("offers Mount SSH Host when there is nothing mounted", async () => {
+    const view = await openList([]);
+    expect(view.findAll("List.EmptyView")[0].props.title).toBe("No Mounts");
+    await view.action("Mount SSH Host");
+    expect(world.store.launched).toEqual([{ name: "mount-ssh-host", type: "userInitiated" }]);
+  });
+
+  it("shows each mount with its host, path, URL and a status icon and colour", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    world.engine.behaviours.set("inner", () => ({
+      lines: ["sshmount: connecting", "sshmount: error: mount failed: Connection refused"],
+      exitCode: 1,
+    }));
+    await mountAs("inner", "gamma").catch(() => undefined);
+    const stopped = record("beta");
+    if (stopped) stopped.running = false;
+    const view = await openList(["alpha", "beta"]);
+    expect(view.item("alpha").props).toMatchObject({
+      subtitle: "web:~",
+      icon: { source: "CheckCircle", tintColor: "Green" },
+      accessories: [{ text: "smb://sshmount@127.0.0.1:49445/alpha" }, { tag: { value: "Ready", color: "Green" } }],
+    });
+    expect(view.item("beta").props).toMatchObject({
+      icon: { source: "Stop", tintColor: "SecondaryText" },
+      accessories: [{ tag: { value: "Stopped", color: "SecondaryText" } }],
+    });
+    expect(view.actionTitles(view.item("alpha"))).toEqual([
+      "Open in Finder",
+      "Copy SMB URL",
+      "Show Logs",
+      "Remount",
+      "Mount SSH Host",
+      "Refresh",
+      "Unmount",
+      "Unmount All",
+    ]);
+    expect(view.actionTitles(view.item("beta"))).not.toContain("Copy SMB URL");
+  });
+
+  it("opens a mount in Finder with its password on osascript's stdin, and remembers it as the last mount", async () => {
+    const mount = await mountAs("web", "alpha");
+    const view = await openList(["alpha"]);
+    await view.action("Open in Finder", view.item("alpha"));
+    await view.waitFor(() => expect(lastToast()?.title).toBe("Opened alpha in Finder"));
+    const osascript = world.processes.calls.find((call) => call.file === "/usr/bin/osascript");
+    expect(osascript?.input).toContain(`with password "${mount.smb.password}"`);
+    expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")?.args).toEqual([mount.smb.url]);
+    expect(world.store.localStorage.get("last-mount")).toBe("alpha");
+
+    await view.action("Copy SMB URL", view.item("alpha"));
+    expect(world.store.clipboard).toEqual([mount.smb.url]);
+  });
+
+  it("shows a mount's log", async () => {
+    await mountAs("web", "alpha");
+    const view = await openList(["alpha"]);
+    await view.action("Show Logs", view.item("alpha"));
+    await view.waitFor(() => expect(String(view.view().props.markdown)).toContain("sshmount: ready"));
+    expect(view.depth()).toBe(2);
+    expect(view.actionTitles()).toEqual(["Refresh", "Copy Logs"]);
+  });
+
+  it("remounts with a fresh connection and the same container", async () => {
+    await mountAs("web", "alpha");
+    const view = await openList(["alpha"]);
+    await view.action("Remount", view.item("alpha"));
+    await view.waitFor(() => expect(lastToast()?.title).toBe("Remounted alpha"));
+    expect(record("alpha")?.log.match(/sshmount: connecting/g)).toHaveLength(2);
+    expect(world.engine.containers.size).toBe(1);
+  });
+
+  it("unmounts only after the user confirms, and forgets it as the last mount", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    world.store.localStorage.set("last-mount", "alpha");
+    const view = await openList(["alpha", "beta"]);
+
+    await view.action("Unmount", view.item("alpha"));
+    expect(world.store.alerts.at(-1)).toMatchObject({
+      title: "Unmount alpha?",
+      primaryAction: { title: "Unmount", style: "DESTRUCTIVE" },
+    });
+    expect(record("alpha")).toBeDefined();
+
+    world.store.alertAnswers.push(true);
+    await view.action("Unmount", view.item("alpha"));
+    await view.waitFor(() => expect(view.itemTitles()).toEqual(["beta"]));
+    expect(record("alpha")).toBeUndefined();
+    expect(world.store.localStorage.has("last-mount")).toBe(false);
+  });
+
+  it("unmounts everything after one confirmation", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    const view = await openList(["alpha", "beta"]);
+    world.store.alertAnswers.push(true);
+    await view.action("Unmount All", view.item("beta"));
+    expect(world.store.alerts.at(-1)?.title).toBe("Unmount All 2 Mounts?");
+    await view.waitFor(() => expect(view.itemTitles()).toEqual([]));
+    expect(world.engine.containers.size).toBe(0);
+  });
+
+  it("refreshes by itself while a mount is starting, until it is ready", async () => {
+    // A mount still connecting when the list opens (started by the CLI, say); its server answers later.
+    world.engine.behaviours.set("web", () => ({ lines: ["sshmount: connecting"] }));
+    const pending = helper.mount("web", "", { ...helperOptions(), name: "slow", timeoutMs: 20_000 });
+    await waitFor(() => expect(record("slow")?.running).toBe(true));
+    const view = await openList(["slow"]);
+    expect(view.item("slow").props.icon).toEqual({ source: "CircleProgress", tintColor: "Blue" });
+    const slow = record("slow");
+    if (slow) slow.log += "sshmount: ready\n";
+    await view.waitFor(
+      () => expect(view.item("slow").props.icon).toEqual({ source: "CheckCircle", tintColor: "Green" }),
+      6000,
+    );
+    await pending;
+  }, 15_000);
+
+  it("shows a missing engine with the app to open", async () => {
+    world.engine.down = "connect ENOENT docker.sock";
+    world.store.applications = [{ name: "Docker", path: "/Applications/Docker.app", bundleId: "com.docker.docker" }];
+    ui = await render(<ListMounts />);
+    const view = ui;
+    await view.waitFor(() => expect(view.findAll("List.EmptyView")[0]?.props.title).toMatch(/does not answer/));
+    await view.waitFor(() => expect(view.actionTitles()).toEqual(["Open Docker Desktop", "Retry", "Copy Error"]));
+  });
+});

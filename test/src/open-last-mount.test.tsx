@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { render } from "../raycast/render";
+import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
+
+jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
+jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+const { default: openLastMount } = await import("../../src/open-last-mount");
+const { default: MountSshHost } = await import("../../src/mount-ssh-host");
+const helper = await import("../../helper/index");
+const { helperOptions } = await import("../../src/lib/helper-options");
+
+let world: UiWorld;
+beforeEach(() => {
+  world = createUiWorld();
+});
+afterEach(() => removeUiWorld(world));
+
+const mountAs = (alias: string, name: string) => helper.mount(alias, "", { ...helperOptions(), name });
+const opened = () => world.processes.calls.filter((call) => call.file === "/usr/bin/open").map((call) => call.args[0]);
+
+describe("Open Last Mount", () => {
+  it("opens the mount recorded last in Finder and shows a HUD", async () => {
+    await mountAs("web", "web");
+    await mountAs("pw", "pw");
+    world.store.localStorage.set("last-mount", "web");
+    await openLastMount();
+    expect(world.store.huds).toEqual(["Opened web in Finder"]);
+    expect(opened()).toEqual(["smb://sshmount@127.0.0.1:49445/web"]);
+    expect(world.store.toasts).toEqual([]);
+  });
+
+  it("starts a stopped mount again first, with a toast while it connects", async () => {
+    await mountAs("web", "web");
+    const container = [...world.engine.containers.values()][0];
+    container.running = false;
+    world.store.localStorage.set("last-mount", "web");
+    await openLastMount();
+    expect(container.running).toBe(true);
+    expect(world.store.toasts[0].history.map((state) => state.title)).toContain("Connecting to web");
+    expect(world.store.toasts[0].hidden).toBe(true);
+    expect(world.store.huds).toEqual(["Opened web in Finder"]);
+  });
+
+  it("falls back to the newest mount when the recorded one is gone", async () => {
+    await mountAs("web", "web");
+    await mountAs("pw", "pw");
+    world.store.localStorage.set("last-mount", "unmounted-in-a-terminal");
+    await openLastMount();
+    expect(world.store.huds).toEqual(["Opened pw in Finder"]);
+    expect(world.store.localStorage.get("last-mount")).toBe("pw");
+  });
+
+  it("with no mount at all, offers Mount SSH Host", async () => {
+    await openLastMount();
+    const toast = world.store.toasts.at(-1);
+    expect(toast).toMatchObject({ style: "FAILURE", title: "No Mount Yet" });
+    toast?.primaryAction?.onAction(toast);
+    expect(world.store.launched).toEqual([{ name: "mount-ssh-host", type: "userInitiated" }]);
+    expect(world.store.huds).toEqual([]);
+  });
+
+  it("says what to do when no Docker engine answers", async () => {
+    world.engine.down = "connect ENOENT docker.sock";
+    await openLastMount();
+    expect(world.store.toasts.at(-1)).toMatchObject({
+      style: "FAILURE",
+      title: expect.stringMatching(/The Docker engine at .* does not answer/),
+      message: expect.stringContaining("OrbStack"),
+    });
+  });
+
+  it("opens what Mount SSH Host mounted last: the record is shared by the commands", async () => {
+    await mountAs("web", "web");
+    world.store.preferences.openFinder = false;
+    const ui = await render(<MountSshHost />);
+    await ui.waitFor(() => expect(ui.itemTitles()).toContain("inner"));
+    await ui.action("Mount Default Folder", ui.item("inner"));
+    await ui.waitFor(() => expect(world.store.toasts.at(-1)?.title).toBe("Mounted inner"));
+    ui.unmount();
+    await openLastMount();
+    expect(world.store.huds).toEqual(["Opened inner in Finder"]);
+  });
+});
