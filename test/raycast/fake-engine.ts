@@ -30,6 +30,8 @@ export interface EngineState {
   containers: Map<string, FakeContainerRecord>;
   /** Per ssh alias (label sshmount.alias): what its server answers. Unknown aliases mount fine. */
   behaviours: Map<string, Behaviour>;
+  /** Image tags the engine has; undefined: every image is there (nothing to build). */
+  images?: Set<string>;
   /** The "sshmount: hostkey: BLOCK LINE" a host-key scan container prints; none: every key is known. */
   hostKeyScan?: string;
   created: number;
@@ -152,8 +154,34 @@ class FakeContainer {
 }
 
 /** The dockerode surface the helper uses, over engine(). */
+/** What `docker build` streams for the mount image, one JSON event per line, as the engine sends them. */
+const buildEvents = [
+  { stream: "Step 1/3 : FROM debian:bookworm-slim\n" },
+  { stream: "Step 2/3 : RUN apt-get install sshfs samba\n" },
+  { stream: "Step 3/3 : ENTRYPOINT sshmount-entrypoint\n" },
+  { stream: "Successfully built 0123456789ab\n" },
+];
+
 export default class FakeDocker {
-  modem = {};
+  modem = {
+    followProgress: (
+      stream: NodeJS.ReadableStream,
+      done: (error: Error | null, events: object[]) => void,
+      progress: (event: object) => void,
+    ) => {
+      const events: object[] = [];
+      let text = "";
+      stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      stream.on("end", () => {
+        for (const line of text.split("\n").filter(Boolean)) {
+          const event = JSON.parse(line);
+          events.push(event);
+          progress(event);
+        }
+        done(null, events);
+      });
+    },
+  };
 
   constructor(readonly options: unknown = {}) {}
 
@@ -213,8 +241,20 @@ export default class FakeDocker {
     return new FakeContainer(id);
   }
 
-  getImage() {
-    return { inspect: async () => ({ Id: "sha256:fake" }), remove: async () => undefined };
+  getImage(tag: string) {
+    const images = engine().images;
+    return {
+      inspect: async () => {
+        if (images && !images.has(tag)) throw Object.assign(new Error("no such image"), { statusCode: 404 });
+        return { Id: "sha256:fake" };
+      },
+      remove: async () => undefined,
+    };
+  }
+
+  async buildImage(_context: unknown, options: { t: string }) {
+    engine().images?.add(options.t);
+    return Readable.from([buildEvents.map((event) => `${JSON.stringify(event)}\n`).join("")]);
   }
 
   async listImages() {

@@ -112,6 +112,21 @@ describe("Mount SSH Host: mounting", () => {
     expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
   });
 
+  it("says so while it builds the image the first time, with Docker's step", async () => {
+    world.engine.images = new Set();
+    const view = await openForm("web");
+    await view.action("Mount");
+    await settled(view);
+    const states = world.store.toasts[0].history;
+    expect(states).toContainEqual({
+      style: "ANIMATED",
+      title: "Building the container image (first run only)",
+      message: "Step 2/3",
+    });
+    expect(lastToast()?.title).toBe("Mounted web");
+    expect(world.engine.images.size).toBe(1);
+  });
+
   it("leaves Finder alone when the preference says so, and takes a name", async () => {
     world.store.preferences.openFinder = false;
     const view = await openForm("web");
