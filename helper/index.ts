@@ -17,7 +17,8 @@ export type { MountInfo, MountProgress, MountStep, SmbInfo } from "./mount/mount
 export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
-export type { ConnectionMode } from "./reach";
+export type { ConnectionChoice, ConnectionMode } from "./reach";
+export { classifyRoute, type RouteVerdict, type RouteVia } from "./route";
 
 export type MountOptions = mounts.MountOptions & HelperOptions;
 

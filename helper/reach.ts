@@ -1,4 +1,8 @@
 import net from "node:net";
+import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CommandRunner } from "./process";
+import { adviceWhenProbeFails, classifyRoute, type Interfaces, type RouteVerdict, type RouteVia } from "./route";
 
 export type ProbeResult = "open" | "refused" | "timeout" | "error";
 
@@ -26,21 +30,117 @@ export interface SmbEndpoint {
 }
 
 /** How the Mac reaches a share: decided per mount ("auto"), or fixed by the user's preference. */
-export type ConnectionMode = "auto" | "container-ip" | "localhost";
+export type ConnectionMode = "auto" | "bridge" | "localhost";
 
-/** The container IP when this machine can reach it, else the port published on 127.0.0.1. */
-export async function chooseEndpoint(
+export interface ConnectionChoice {
+  /** What the URL uses: the container's IP on 445, or the port published on 127.0.0.1. */
+  mode: "bridge" | "localhost";
+  /** The route the container IP has, when it was looked up (auto mode). */
+  via?: RouteVia;
+  /** Why this way, in plain words; the fix when the container IP could not be used. */
+  reason: string;
+}
+
+export interface Reachability {
+  endpoint?: SmbEndpoint;
+  connection: ConnectionChoice;
+}
+
+export interface ReachOptions {
+  platform: NodeJS.Platform;
+  run: CommandRunner;
+  mode: ConnectionMode;
+  probe?: (host: string, port: number) => Promise<ProbeResult>;
+  interfaces?: () => Interfaces;
+}
+
+/** Asks the routing table about `ip` (macOS `route -n get`, Linux `ip route get`); undefined elsewhere. */
+export async function lookUpRoute(
+  ip: string,
+  platform: NodeJS.Platform,
+  run: CommandRunner,
+  interfaces: Interfaces,
+): Promise<RouteVerdict | undefined> {
+  const command =
+    platform === "darwin"
+      ? { file: "/sbin/route", args: ["-n", "get", ip] }
+      : platform === "linux"
+        ? { file: "ip", args: ["route", "get", ip] }
+        : undefined;
+  if (!command) return undefined;
+  try {
+    const output = await run(command.file, command.args, { timeoutMs: 2_000 });
+    return classifyRoute(platform, output, interfaces);
+  } catch {
+    // No route tool (a minimal Linux): the probe alone decides.
+    return undefined;
+  }
+}
+
+/** "refused" means the path works and smbd is still starting: worth a few more tries. */
+async function probeWithRetry(probe: NonNullable<ReachOptions["probe"]>, ip: string): Promise<ProbeResult> {
+  let result: ProbeResult = "error";
+  for (let attempt = 0; attempt < 4; attempt++) {
+    result = await probe(ip, 445);
+    if (result !== "refused") return result;
+    await sleep(250);
+  }
+  return result;
+}
+
+const routeWords: Record<RouteVia, string> = {
+  orbstack: "OrbStack routes container IPs",
+  "docker-mac-net-connect": "docker-mac-net-connect routes the container network",
+  direct: "this machine routes the container network",
+  vpn: "a VPN owns the route",
+  none: "there is no route",
+};
+
+/**
+ * Picks the address Finder should use. Auto: the container IP on 445 when the routing table has a
+ * route that can deliver it and a TCP connect confirms; else the port published on 127.0.0.1, with
+ * the reason (and the fix) for the user. A preference can fix either way.
+ */
+export async function reachShare(
   containerIp: string | undefined,
   publishedPort: number | undefined,
-  probe: (host: string, port: number) => Promise<ProbeResult> = (host, port) => probeTcp(host, port, 800),
-  mode: ConnectionMode = "auto",
-): Promise<SmbEndpoint | undefined> {
-  if (mode === "container-ip") return containerIp ? { host: containerIp, port: 445 } : undefined;
-  if (mode === "auto" && containerIp && (await probe(containerIp, 445)) === "open") {
-    return { host: containerIp, port: 445 };
+  options: ReachOptions,
+): Promise<Reachability> {
+  const localhost = publishedPort ? { host: "127.0.0.1", port: publishedPort } : undefined;
+  if (options.mode === "localhost") {
+    return {
+      endpoint: localhost,
+      connection: { mode: "localhost", reason: "the Connection preference is Localhost Port" },
+    };
   }
-  if (publishedPort) return { host: "127.0.0.1", port: publishedPort };
-  return undefined;
+  if (options.mode === "bridge") {
+    return {
+      endpoint: containerIp ? { host: containerIp, port: 445 } : undefined,
+      connection: { mode: "bridge", reason: "the Connection preference is Container IP" },
+    };
+  }
+  if (!containerIp) {
+    return {
+      endpoint: localhost,
+      connection: { mode: "localhost", reason: "the container has no IP on the mount network" },
+    };
+  }
+  const interfaces = (options.interfaces ?? os.networkInterfaces)();
+  const verdict = await lookUpRoute(containerIp, options.platform, options.run, interfaces);
+  if (verdict && !verdict.reachable) {
+    return { endpoint: localhost, connection: { mode: "localhost", via: verdict.via, reason: verdict.advice } };
+  }
+  const probe = options.probe ?? ((host: string, port: number) => probeTcp(host, port, 1_500));
+  if ((await probeWithRetry(probe, containerIp)) === "open") {
+    return {
+      endpoint: { host: containerIp, port: 445 },
+      connection: { mode: "bridge", via: verdict?.via, reason: verdict ? routeWords[verdict.via] : "port 445 answers" },
+    };
+  }
+  const reason = verdict
+    ? adviceWhenProbeFails(verdict, containerIp)
+    : `Nothing answered on ${containerIp}:445; sshmount serves the share on a localhost port.`;
+  return { endpoint: localhost, connection: { mode: "localhost", via: verdict?.via, reason } };
 }
 
 /** Finder wants `smb://user@host[:port]/share`; the password never goes into the URL. */

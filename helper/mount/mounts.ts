@@ -7,7 +7,7 @@ import { containerLogs, isNotFound, readContainerFile, removeContainer } from ".
 import { ensureImage } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
 import { SshmountError } from "../errors";
-import { chooseEndpoint, smbUrl, type ProbeResult } from "../reach";
+import { reachShare, smbUrl, type ConnectionChoice, type ProbeResult } from "../reach";
 import type { Runtime } from "../runtime";
 import { classifySshFailure } from "../ssh/classify";
 import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
@@ -52,6 +52,8 @@ export interface MountInfo {
   destination: string;
   createdAt: string;
   smb: SmbInfo;
+  /** How the URL reaches the share, and why; absent while the mount is stopped. */
+  connection?: ConnectionChoice;
   /** The entrypoint's last error, for status "error". */
   error?: string;
 }
@@ -110,9 +112,15 @@ async function describe(
   const user = labels[LABEL.smbUser] ?? SMB_USER;
   const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress || undefined;
   const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
-  const endpoint = info.State.Running
-    ? await chooseEndpoint(ip, published ? Number(published.HostPort) : undefined, options.probe, runtime.connection)
+  const reach = info.State.Running
+    ? await reachShare(ip, published ? Number(published.HostPort) : undefined, {
+        platform: runtime.platform,
+        run: runtime.run,
+        mode: runtime.connection,
+        probe: options.probe,
+      })
     : undefined;
+  const endpoint = reach?.endpoint;
   const smb: SmbInfo = {
     url: endpoint ? smbUrl(endpoint, user, share) : "",
     host: endpoint?.host ?? "",
@@ -131,6 +139,7 @@ async function describe(
     destination: labels[LABEL.destination] ?? "",
     createdAt: labels[LABEL.created] ?? info.Created,
     smb,
+    ...(reach ? { connection: reach.connection } : {}),
     ...(status === "error" && lastError?.type === "error" ? { error: lastError.text } : {}),
   };
 }

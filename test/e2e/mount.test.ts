@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
+import { lookUpRoute } from "../../helper/reach";
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { createWorld, smbTargetOf, q, sha256, smb, type World } from "./harness";
 
@@ -39,6 +41,16 @@ describe("a user mounts their server's home folder through the helper API", () =
     expect(mount.smb.url).toBe(`smb://sshmount@${mount.smb.host}/${mount.name}`);
     expect(mount.smb.url).not.toContain(mount.smb.password);
     expect(mount.smb.port).toBe(445);
+  });
+
+  it("reaches the share on the container IP, because this machine's routing table says the bridge is on-link", async () => {
+    const verdict = await lookUpRoute(mount.smb.host, "linux", world.runtime.run, os.networkInterfaces());
+    expect(verdict).toMatchObject({ reachable: true, via: "direct", interface: expect.stringMatching(/^br-/) });
+    expect(mount.connection).toEqual({
+      mode: "bridge",
+      via: "direct",
+      reason: "this machine routes the container network",
+    });
   });
 
   it("lists the remote files over SMB, including names with spaces and non-ASCII", async () => {

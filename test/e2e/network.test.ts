@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "@jest/globals";
+import { DIRECT_ROUTING_OPTIONS, ensureNetwork } from "../../helper/docker/network";
+import { createRuntime } from "../../helper/runtime";
+
+/** Issue D, item 2, against the real engine: the mount network allows direct routing where it can. */
+const runtime = await createRuntime({});
+const names: string[] = [];
+const fresh = () => {
+  const name = `sshmount-e2e-net-${randomBytes(3).toString("hex")}`;
+  names.push(name);
+  return name;
+};
+afterAll(async () => {
+  for (const name of names) {
+    await runtime.docker
+      .getNetwork(name)
+      .remove()
+      .catch(() => undefined);
+  }
+});
+
+describe("the mount network", () => {
+  it("is created with gateway_mode_ipv4=nat-unprotected where the engine takes it", async () => {
+    const name = fresh();
+    await expect(ensureNetwork(runtime.docker, name)).resolves.toEqual({
+      created: true,
+      options: DIRECT_ROUTING_OPTIONS,
+    });
+    const info = await runtime.docker.getNetwork(name).inspect();
+    expect(info.Options).toEqual(DIRECT_ROUTING_OPTIONS);
+    expect(info.Labels).toEqual({ "sshmount.managed": "true" });
+  });
+
+  it("is created without the option where the engine refuses it", async () => {
+    // Engine 20.10 here ignores the gateway mode it does not know; an option it does parse and refuses
+    // takes the same path as Engine 27 refusing "nat-unprotected".
+    const refused = { "com.docker.network.driver.mtu": "not-a-number" };
+    const name = fresh();
+    await expect(ensureNetwork(runtime.docker, name, refused)).resolves.toEqual({ created: true, options: {} });
+    expect((await runtime.docker.getNetwork(name).inspect()).Options).toEqual({});
+  });
+
+  it("is reused as it is when it exists", async () => {
+    const name = fresh();
+    await ensureNetwork(runtime.docker, name, {});
+    await expect(ensureNetwork(runtime.docker, name)).resolves.toEqual({ created: false, options: {} });
+  });
+});
