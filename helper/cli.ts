@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import * as api from "./index";
-import type { HelperOptions, MountInfo, MountProgress } from "./index";
+import type { ConnectionMode, HelperOptions, MountInfo, MountProgress } from "./index";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -16,18 +16,20 @@ export interface CliIo {
 export const USAGE = `Usage:
   sshmount hosts   [--ssh-config FILE] [--json]
   sshmount mount   ALIAS[:REMOTE_PATH] [--name NAME] [--ssh-config FILE] [--password-stdin]
-                   [--trust-host-key SHA256:…]… [--json]
-  sshmount list    [--json]
-  sshmount remount NAME [--json]
+                   [--trust-host-key SHA256:…]… [--connect auto|bridge|localhost] [--json]
+  sshmount list    [--connect MODE] [--json]
+  sshmount remount NAME [--connect MODE] [--json]
   sshmount unmount NAME | --all [--json]
   sshmount logs    NAME
-  sshmount open    NAME | --last
-  sshmount doctor  [--json]
-  sshmount demo    [--stop] [--json]
+  sshmount open    NAME | --last [--connect MODE]
+  sshmount doctor  [--connect MODE] [--json]
+  sshmount demo    [--stop] [--connect MODE] [--json]
 
 Mounts a host from your ssh config in a container (sshfs + Samba) and serves it over SMB.
 REMOTE_PATH defaults to the remote home folder; a relative path is relative to it.
 --password-stdin reads the login password from standard input (never from argv).
+--connect picks how Finder reaches the share: the container IP (bridge), a port on 127.0.0.1
+(localhost), or auto: the container IP when this machine routes it and port 445 answers.
 --trust-host-key adds an unknown host's key to your known_hosts only when it has this fingerprint.`;
 
 class UsageError extends Error {}
@@ -38,6 +40,7 @@ type Flags = {
   "ssh-config"?: string;
   "password-stdin": boolean;
   "trust-host-key"?: string[];
+  connect?: string;
   all: boolean;
   last: boolean;
   stop: boolean;
@@ -46,14 +49,14 @@ type Flags = {
 
 const allowed: Record<string, { positionals: number; flags: (keyof Flags)[] }> = {
   hosts: { positionals: 0, flags: ["ssh-config", "json"] },
-  mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "json"] },
-  list: { positionals: 0, flags: ["json"] },
-  remount: { positionals: 1, flags: ["json"] },
+  mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "connect", "json"] },
+  list: { positionals: 0, flags: ["connect", "json"] },
+  remount: { positionals: 1, flags: ["connect", "json"] },
   unmount: { positionals: 1, flags: ["all", "json"] },
   logs: { positionals: 1, flags: [] },
-  open: { positionals: 1, flags: ["last", "json"] },
-  doctor: { positionals: 0, flags: ["json"] },
-  demo: { positionals: 0, flags: ["stop", "json"] },
+  open: { positionals: 1, flags: ["last", "connect", "json"] },
+  doctor: { positionals: 0, flags: ["connect", "json"] },
+  demo: { positionals: 0, flags: ["stop", "connect", "json"] },
 };
 
 export function parseCli(argv: string[]): { command: string; args: string[]; flags: Flags } {
@@ -69,6 +72,7 @@ export function parseCli(argv: string[]): { command: string; args: string[]; fla
         "ssh-config": { type: "string" },
         "password-stdin": { type: "boolean", default: false },
         "trust-host-key": { type: "string", multiple: true },
+        connect: { type: "string" },
         all: { type: "boolean", default: false },
         last: { type: "boolean", default: false },
         stop: { type: "boolean", default: false },
@@ -103,6 +107,9 @@ export function parseCli(argv: string[]): { command: string; args: string[]; fla
     );
   }
   if (flags.name !== undefined && flags.name === "") throw new UsageError("--name needs a value");
+  if (flags.connect !== undefined && !["auto", "bridge", "localhost"].includes(flags.connect)) {
+    throw new UsageError(`--connect takes auto, bridge or localhost, not "${flags.connect}"`);
+  }
   const badFingerprint = flags["trust-host-key"]?.find((value) => !/^SHA256:[A-Za-z0-9+/]{43}$/.test(value));
   if (badFingerprint !== undefined) {
     throw new UsageError(`--trust-host-key takes a fingerprint like SHA256:… (43 characters), not "${badFingerprint}"`);
@@ -131,6 +138,11 @@ function mountText(mount: MountInfo, platform: NodeJS.Platform): string {
   const lines = [
     `Mounted ${mount.alias}:${mount.remotePath} as "${mount.name}" (${mount.status})`,
     `  URL:      ${mount.smb.url}`,
+    ...(mount.connection
+      ? [
+          `  Via:      ${mount.connection.mode === "bridge" ? "the container IP" : "a localhost port"}: ${mount.connection.reason}`,
+        ]
+      : []),
     `  User:     ${mount.smb.user}`,
     `  Password: ${mount.smb.password ?? "(see sshmount mount --json)"}`,
   ];
@@ -178,7 +190,10 @@ async function readPassword(io: CliIo): Promise<string> {
 
 /** Runs a parsed command; returns a non-zero exit code only when the command itself reports a failure. */
 async function runCommand(command: string, args: string[], flags: Flags, io: CliIo): Promise<number | void> {
-  const options = io.options ?? {};
+  const options: HelperOptions = {
+    ...io.options,
+    ...(flags.connect ? { connection: flags.connect as ConnectionMode } : {}),
+  };
   const platform = io.platform ?? options.platform ?? process.platform;
   const onProgress = progressPrinter(io);
   switch (command) {
@@ -249,13 +264,23 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
         const docker = report.docker.ok
           ? `ok: ${report.docker.operatingSystem} ${report.docker.version} at ${report.docker.endpoint?.host} (from ${report.docker.endpoint?.source})`
           : `not available: ${report.docker.error?.message}\n  ${report.docker.error?.hint}`;
+        const networkOptions = Object.entries(report.network.options ?? {}).map(([key, value]) => `${key}=${value}`);
+        const reach = report.reach
+          ? [
+              `Reach:    ${report.reach.mount} at ${report.reach.ip}: route ${report.reach.route?.via ?? "unknown"}` +
+                `${report.reach.route?.interface ? ` (${report.reach.route.interface})` : ""}, port 445 ${report.reach.probe}`,
+              `          Finder uses the ${report.reach.connection.mode === "bridge" ? "container IP" : "localhost port"}: ${report.reach.connection.reason}`,
+            ]
+          : ["Reach:    no running mount to check (mount one, then run doctor again)"];
         io.stdout(
           [
             `Platform: ${report.platform}, Node ${report.node}`,
             `OpenSSH:  ${report.ssh.ok ? report.ssh.version : `not available (${report.ssh.error})`}`,
             `Docker:   ${docker}`,
+            ...(report.docker.runtimeDescription ? [`Runtime:  ${report.docker.runtimeDescription}`] : []),
             `Image:    ${report.image.tag} ${report.image.present ? "built" : "not built yet (built on first mount)"}`,
-            `Network:  ${report.network.name} ${report.network.exists ? "exists" : "not created yet"}`,
+            `Network:  ${report.network.name} ${report.network.exists ? `exists${networkOptions.length ? ` (${networkOptions.join(", ")})` : ""}` : "not created yet"}`,
+            ...(report.docker.ok ? reach : []),
           ].join("\n") + "\n",
         );
       }

@@ -1,10 +1,15 @@
+import os from "node:os";
 import path from "node:path";
+import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { contextHash } from "./docker/image";
 import { describeError, type ErrorDescription } from "./errors";
 import { MOUNT_IMAGE } from "./mount/mounts";
 import { baseRuntime, findPackageRoot, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
+import { describeRuntime, detectRuntime, type RuntimeKind } from "./docker/runtime-kind";
+import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./reach";
+import type { RouteVerdict } from "./route";
 
 export interface DoctorReport {
   platform: NodeJS.Platform;
@@ -15,10 +20,36 @@ export interface DoctorReport {
     endpoint?: EngineEndpoint;
     version?: string;
     operatingSystem?: string;
+    runtime?: RuntimeKind;
+    runtimeDescription?: string;
     error?: ErrorDescription;
   };
   image: { tag: string; present: boolean };
-  network: { name: string; exists: boolean };
+  network: { name: string; exists: boolean; options?: Record<string, string> };
+  /** How this machine reaches a running mount's container IP; absent when no mount runs. */
+  reach?: { mount: string; ip: string; route?: RouteVerdict; probe: ProbeResult; connection: ConnectionChoice };
+}
+
+/** The route verdict, a probe of port 445 and the resulting choice, for the first running mount. */
+async function reachOfRunningMount(
+  docker: Docker,
+  network: string,
+  base: ReturnType<typeof baseRuntime>,
+  options: HelperOptions,
+): Promise<DoctorReport["reach"]> {
+  const [running] = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
+  const ip = running?.NetworkSettings?.Networks?.[network]?.IPAddress;
+  if (!running || !ip) return undefined;
+  const port = running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort;
+  const route = await lookUpRoute(ip, base.platform, base.run, os.networkInterfaces());
+  const probe = await probeTcp(ip, 445, 1_500);
+  const reach = await reachShare(ip, port, {
+    platform: base.platform,
+    run: base.run,
+    mode: options.connection ?? "auto",
+    probe: async () => probe,
+  });
+  return { mount: running.Labels["sshmount.name"], ip, route, probe, connection: reach.connection };
 }
 
 /** What this machine offers sshmount, checked piece by piece so one failure does not hide the others. */
@@ -44,17 +75,31 @@ export async function doctor(options: HelperOptions = {}): Promise<DoctorReport>
   try {
     const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
     const info = await docker.info();
-    report.docker = { ok: true, endpoint, version: info.ServerVersion, operatingSystem: info.OperatingSystem };
+    const runtime = detectRuntime({
+      platform: base.platform,
+      operatingSystem: info.OperatingSystem,
+      name: info.Name,
+      endpoint,
+    });
+    report.docker = {
+      ok: true,
+      endpoint,
+      version: info.ServerVersion,
+      operatingSystem: info.OperatingSystem,
+      runtime,
+      runtimeDescription: describeRuntime(runtime),
+    };
     report.image.present = await docker
       .getImage(tag)
       .inspect()
       .then(() => true)
       .catch(() => false);
-    report.network.exists = await docker
+    const networkInfo = await docker
       .getNetwork(network)
       .inspect()
-      .then(() => true)
-      .catch(() => false);
+      .catch(() => undefined);
+    report.network = { name: network, exists: Boolean(networkInfo), options: networkInfo?.Options ?? undefined };
+    report.reach = await reachOfRunningMount(docker, network, base, options);
   } catch (error) {
     report.docker = { ok: false, error: describeError(error) };
   }

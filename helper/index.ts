@@ -73,7 +73,14 @@ export async function open(name: string | undefined, options: MountOptions = {})
     target = await mounts.start(runtime, target.name, options);
   }
   const opened = await openInFinder(
-    { url: target.smb.url, user: target.smb.user, password: target.smb.password ?? "" },
+    {
+      url: target.smb.url,
+      host: target.smb.host,
+      port: target.smb.port,
+      share: target.smb.share,
+      user: target.smb.user,
+      password: target.smb.password ?? "",
+    },
     runtime.platform,
     runtime.run,
   );

@@ -17,6 +17,7 @@ import { resolveHost, validateAlias, type SshHostOptions } from "../ssh/options"
 import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { containerName, defaultMountName, displayRemotePath, normalizeRemotePath, validateMountName } from "./naming";
 import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./status";
+import { ejectInFinder } from "../finder";
 import { withTimeout } from "../timeout";
 import { scanHostKey } from "./host-key";
 
@@ -445,11 +446,30 @@ export async function start(runtime: Runtime, name: string, options: MountOption
 }
 
 /**
- * Stops the container (the entrypoint unmounts cleanly on SIGTERM) and removes it. A mount that does not
+ * Ejects the share from Finder first (macOS), so Finder never shows "server disconnected", then stops
+ * the container (the entrypoint unmounts cleanly on SIGTERM) and removes it. A mount that does not
  * stop in time is removed by force, so unmount never hangs.
  */
 async function removeMount(runtime: Runtime, id: string): Promise<void> {
   const container = runtime.docker.getContainer(id);
+  const info = await container.inspect().catch(() => undefined);
+  if (info?.State.Running) {
+    const labels = info.Config.Labels ?? {};
+    const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress;
+    const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
+    await ejectInFinder(
+      {
+        share: labels[LABEL.name],
+        user: labels[LABEL.smbUser] ?? SMB_USER,
+        endpoints: [
+          ...(ip ? [{ host: ip, port: 445 }] : []),
+          ...(published ? [{ host: "127.0.0.1", port: Number(published.HostPort) }] : []),
+        ],
+      },
+      runtime.platform,
+      runtime.run,
+    );
+  }
   await withTimeout(
     container.stop({ t: 5 }).catch(() => undefined),
     15_000,

@@ -65,6 +65,25 @@ describe("the sshmount CLI, as scripts use it", () => {
     expect(logs.stdout).not.toContain(mounted.smb.password);
   });
 
+  it("doctor names the runtime, the network's routing option and how it reaches a running mount", async () => {
+    const result = await sshmountCli(world, ["doctor", "--json"]);
+    const report = JSON.parse(result.stdout);
+    expect(report.docker).toMatchObject({ ok: true, runtime: "linux" });
+    expect(report.network).toMatchObject({
+      exists: true,
+      options: { "com.docker.network.bridge.gateway_mode_ipv4": "nat-unprotected" },
+    });
+    expect(report.reach).toMatchObject({
+      ip: mounted.smb.host,
+      route: { via: "direct", reachable: true },
+      probe: "open",
+      connection: { mode: "bridge" },
+    });
+    const text = await sshmountCli(world, ["doctor", "--connect", "localhost"]);
+    expect(text.stdout).toMatch(/^Reach: .*route direct \(br-[0-9a-f]+\), port 445 open$/m);
+    expect(text.stdout).toMatch(/Finder uses the localhost port: the connection mode is localhost/);
+  }, 60_000);
+
   it("remount reconnects the same container, which serves the same share with the same password", async () => {
     const result = await sshmountCli(world, ["remount", name(), "--json"]);
     expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });

@@ -71,13 +71,13 @@ describe("List Mounts", () => {
     expect(view.actionTitles(view.item("beta"))).not.toContain("Copy SMB URL");
   });
 
-  it("opens a mount in Finder with its password on osascript's stdin, and remembers it as the last mount", async () => {
+  it("opens a mount in Finder with its password in the Keychain (through stdin), and remembers it as the last mount", async () => {
     const mount = await mountAs("web", "alpha");
     const view = await openList(["alpha"]);
     await view.action("Open in Finder", view.item("alpha"));
     await view.waitFor(() => expect(lastToast()?.title).toBe("Opened alpha in Finder"));
-    const osascript = world.processes.calls.find((call) => call.file === "/usr/bin/osascript");
-    expect(osascript?.input).toContain(`with password "${mount.smb.password}"`);
+    const keychain = world.processes.calls.find((call) => call.file === "/usr/bin/security");
+    expect(keychain?.input).toContain(`-w ${mount.smb.password}\n`);
     expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")?.args).toEqual([mount.smb.url]);
     expect(world.store.localStorage.get("last-mount")).toBe("alpha");
 
@@ -116,10 +116,25 @@ describe("List Mounts", () => {
     });
     expect(record("alpha")).toBeDefined();
 
+    // Finder has the share open: it is ejected before the container stops.
+    let containerAtEject: boolean | undefined;
+    world.processes.scripted.set("/sbin/mount", () => ({
+      exitCode: 0,
+      stdout: "//sshmount@127.0.0.1:49445/alpha on /Volumes/alpha (smbfs, nodev, nosuid, mounted by ann)\n",
+    }));
+    world.processes.scripted.set("/usr/sbin/diskutil", () => {
+      containerAtEject = record("alpha")?.running;
+      return { exitCode: 0 };
+    });
     world.store.alertAnswers.push(true);
     await view.action("Unmount", view.item("alpha"));
     await view.waitFor(() => expect(view.itemTitles()).toEqual(["beta"]));
     expect(record("alpha")).toBeUndefined();
+    expect(world.processes.calls.find((call) => call.file === "/usr/sbin/diskutil")?.args).toEqual([
+      "unmount",
+      "/Volumes/alpha",
+    ]);
+    expect(containerAtEject).toBe(true);
     expect(world.store.localStorage.has("last-mount")).toBe(false);
   });
 

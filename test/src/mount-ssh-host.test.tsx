@@ -105,10 +105,10 @@ describe("Mount SSH Host: mounting", () => {
 
     const [container] = mountContainers();
     expect(container.labels).toMatchObject({ "sshmount.alias": "web", "sshmount.remote-path": "projects" });
-    const script = world.processes.calls.find((call) => call.file === "/usr/bin/osascript");
+    const keychain = world.processes.calls.find((call) => call.file === "/usr/bin/security");
     const password = container.files.get("/etc/sshmount/smb_password")?.toString() ?? "";
-    expect(script?.input).toContain(`with password "${password}"`);
-    expect(script?.args).toEqual(["-"]);
+    expect(keychain?.input).toContain(`-w ${password}\n`);
+    expect(keychain?.args).toEqual(["-i"]);
     expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
   });
 
