@@ -18,7 +18,7 @@ export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
 export type { ConnectionChoice, ConnectionMode } from "./reach";
-export { classifyRoute, type RouteVerdict, type RouteVia } from "./route";
+export { classifyRoute, INSTALL_CONNECTOR, type RouteVerdict, type RouteVia } from "./route";
 
 export type MountOptions = mounts.MountOptions & HelperOptions;
 

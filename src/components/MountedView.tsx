@@ -1,12 +1,20 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
-import type { MountInfo } from "../../helper";
+import { INSTALL_CONNECTOR, type MountInfo } from "../../helper";
 import { openMountWithToast, showMounts } from "../lib/mount-actions";
 
 /** Where a successful mount lands: the share's address and the three things one does next. */
 export function MountedView({ mount }: { mount: MountInfo }) {
+  const connection = mount.connection;
+  // Served on a localhost port because the container IP cannot be reached: say why and offer the fix.
+  const unrouted = connection?.mode === "localhost" && (connection.via === "none" || connection.via === "vpn");
   const markdown = [
     `# ${mount.alias}:${mount.remotePath} is mounted`,
-    `Finder connects to \`${mount.smb.url}\` as \`${mount.smb.user}\`; the password is kept by the mount and given to Finder when it opens the share.`,
+    `Finder connects to \`${mount.smb.url}\` as \`${mount.smb.user}\`; the password goes to your Keychain when Finder opens the share.`,
+    ...(connection
+      ? [
+          `**Connection:** ${connection.mode === "bridge" ? "the container's IP" : "a port on localhost"}, because ${connection.reason}`,
+        ]
+      : []),
   ].join("\n\n");
   return (
     <Detail
@@ -27,6 +35,12 @@ export function MountedView({ mount }: { mount: MountInfo }) {
             shortcut={Keyboard.Shortcut.Common.Copy}
           />
           <Action title="Show Mounts" icon={Icon.List} onAction={showMounts} />
+          {unrouted && connection?.via === "none" && (
+            <ActionPanel.Section title="Reach Container IPs">
+              <Action.OpenInBrowser title="Get OrbStack" url="https://orbstack.dev" />
+              <Action.CopyToClipboard title="Copy Connector Install Commands" content={INSTALL_CONNECTOR.join("\n")} />
+            </ActionPanel.Section>
+          )}
         </ActionPanel>
       }
     />

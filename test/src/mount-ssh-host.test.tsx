@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
+import { routeFixtures } from "../fixtures/routes";
 import { render, type Ui } from "../raycast/render";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
 
@@ -125,6 +126,39 @@ describe("Mount SSH Host: mounting", () => {
     });
     expect(lastToast()?.title).toBe("Mounted web");
     expect(world.engine.images.size).toBe(1);
+  });
+
+  it("says why Finder goes through localhost when the Mac has no route, and offers the fixes", async () => {
+    world.store.preferences.connectionMode = "auto";
+    const fixture = routeFixtures["Docker Desktop alone: the IP falls to the default route"];
+    world.processes.scripted.set("/sbin/route", () => ({
+      exitCode: 0,
+      stdout: fixture.stdout,
+      stderr: fixture.stderr,
+    }));
+    const view = await openForm("web");
+    await view.action("Mount");
+    await settled(view);
+    expect(world.processes.calls.find((call) => call.file === "/sbin/route")?.args).toEqual([
+      "-n",
+      "get",
+      "172.30.0.5",
+    ]);
+    expect(lastToast()?.message).toBe("smb://sshmount@127.0.0.1:49445/web-projects");
+    expect(String(view.view().props.markdown)).toMatch(
+      /\*\*Connection:\*\* a port on localhost, because This Mac has no route/,
+    );
+    expect(view.actionTitles()).toEqual([
+      "Open in Finder",
+      "Copy SMB URL",
+      "Show Mounts",
+      "Get OrbStack",
+      "Copy Connector Install Commands",
+    ]);
+    await view.action("Copy Connector Install Commands");
+    expect(world.store.clipboard.at(-1)).toBe(
+      "brew install chipmk/tap/docker-mac-net-connect\nsudo brew services start chipmk/tap/docker-mac-net-connect",
+    );
   });
 
   it("leaves Finder alone when the preference says so, and takes a name", async () => {
