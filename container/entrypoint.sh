@@ -22,7 +22,12 @@ readonly connect_timeout=25
 # uid/gid: every file appears as user sshmount, whom smbd serves. noforget: inode numbers stay stable
 # for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
 # ^aes128-gcm puts the fastest cipher first without dropping the defaults a server may need.
-readonly sshfs_opts=allow_other,reconnect,ServerAliveInterval=15,ServerAliveCountMax=3,Compression=no,idmap=user,uid=1000,gid=1000,noforget,Ciphers=^aes128-gcm@openssh.com
+# max_read=65536: SFTP reads of 64 KiB instead of 32 KiB; sshfs-direct reads of 256 MiB went from
+# 272 to 412 MiB/s (median of 3, 2 cores); 128 KiB and 256 KiB measured lower (323, 368).
+# auto_cache: the kernel keeps file pages across opens and drops them when the size or mtime it sees
+# changes, so re-reading an unchanged file is served from memory (chain re-read 308 → 883 MiB/s); a
+# file changed on the server is seen once sshfs's attribute cache expires (≤ 20 s).
+readonly sshfs_opts=allow_other,reconnect,ServerAliveInterval=15,ServerAliveCountMax=3,Compression=no,idmap=user,uid=1000,gid=1000,noforget,Ciphers=^aes128-gcm@openssh.com,max_read=65536,auto_cache
 
 say() { printf 'sshmount: %s\n' "$*"; }
 invalid() { say "error: $*"; exit 2; }

@@ -42,14 +42,22 @@ function sample(values: number[]): Sample {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: values };
 }
 
-async function timed(file: string, args: string[], input?: string): Promise<number> {
+/** Seconds a command took; `expect` checks its output, so a run that did less work cannot pass as fast. */
+async function timed(file: string, args: string[], expect?: (stdout: string) => boolean): Promise<number> {
   const started = performance.now();
-  const child = execFileAsync(file, args, { maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
-  if (input !== undefined) child.child.stdin?.end(input);
-  const { stdout } = await child;
-  if (/NT_STATUS_/.test(stdout)) throw new Error(`${file} ${args.join(" ")}: ${stdout}`);
-  return (performance.now() - started) / 1000;
+  const { stdout } = await execFileAsync(file, args, { maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
+  const seconds = (performance.now() - started) / 1000;
+  if (/NT_STATUS_/.test(stdout) || (expect && !expect(stdout))) {
+    throw new Error(`${file} ${args.join(" ")} did not do its work:\n${stdout.slice(0, 500)}`);
+  }
+  return seconds;
 }
+
+/** `ls -l DIR | wc -l` counts a "total" line and every entry. */
+const listedAll = (stdout: string) => Number(stdout.trim()) >= LISTING;
+/** smbclient's `ls` prints one line per entry plus a few of its own. */
+const smbListedAll = (stdout: string) =>
+  stdout.split("\n").filter((line) => /entry-\d{5}/.test(line)).length === LISTING;
 
 async function repeat(count: number, work: (index: number) => Promise<number>): Promise<number[]> {
   const values: number[] = [];
@@ -240,18 +248,19 @@ async function measure(bench: Bench): Promise<Results> {
       ),
     ),
   );
+  // ls -l, because an SMB listing carries every entry's size and times, as Finder needs them.
   put(
     "sshfs-direct ls 10k cold",
     "s",
     await repeat(RUNS, async (i) =>
-      net(await timed("docker", inMount(bench, `ls -f /mnt/remote/many${i} | wc -l`)), exec),
+      net(await timed("docker", inMount(bench, `ls -l /mnt/remote/many${i} | wc -l`), listedAll), exec),
     ),
   );
   put(
     "sshfs-direct ls 10k warm",
     "s",
     await repeat(RUNS, async (i) =>
-      net(await timed("docker", inMount(bench, `ls -f /mnt/remote/many${i} | wc -l`)), exec),
+      net(await timed("docker", inMount(bench, `ls -l /mnt/remote/many${i} | wc -l`), listedAll), exec),
     ),
   );
 
@@ -309,12 +318,16 @@ async function measure(bench: Bench): Promise<Results> {
   put(
     "chain ls 10k cold",
     "s",
-    await repeat(RUNS, async (i) => net(await timed("smbclient", smbArgs(bench, `ls many${RUNS + i}/*`)), smbSetup)),
+    await repeat(RUNS, async (i) =>
+      net(await timed("smbclient", smbArgs(bench, `ls many${RUNS + i}/*`), smbListedAll), smbSetup),
+    ),
   );
   put(
     "chain ls 10k warm",
     "s",
-    await repeat(RUNS, async (i) => net(await timed("smbclient", smbArgs(bench, `ls many${RUNS + i}/*`)), smbSetup)),
+    await repeat(RUNS, async (i) =>
+      net(await timed("smbclient", smbArgs(bench, `ls many${RUNS + i}/*`), smbListedAll), smbSetup),
+    ),
   );
 
   put(
