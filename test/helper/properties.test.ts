@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { parseCli } from "../../helper/cli";
+import { useTempDir } from "../temp-dir";
 import { SshmountError } from "../../helper/errors";
 import { containerName, defaultMountName, validateMountName } from "../../helper/mount/naming";
 import type { CommandRunner } from "../../helper/process";
@@ -173,13 +173,7 @@ describe("properties", () => {
   });
 
   describe("ssh config files", () => {
-    let dir: string;
-    beforeAll(async () => {
-      dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-props-"));
-    });
-    afterAll(async () => {
-      await fs.rm(dir, { recursive: true, force: true });
-    });
+    const tempDir = useTempDir("props");
 
     it("read into concrete aliases, or into a config error with a line", async () => {
       const line = fc.oneof(
@@ -192,10 +186,10 @@ describe("properties", () => {
       let run = 0;
       await fc.assert(
         fc.asyncProperty(fc.array(line, { maxLength: 12 }), async (lines) => {
-          const file = path.join(dir, `config-${run++}`);
+          const file = path.join(tempDir(), `config-${run++}`);
           await fs.writeFile(file, lines.join(Math.random() < 0.5 ? "\n" : "\r\n"));
           try {
-            const tree = await readConfigTree(file, { home: dir });
+            const tree = await readConfigTree(file, { home: tempDir() });
             for (const { alias } of tree.aliases) expect(alias).toMatch(/^[^\s"'*?!-][^\s"'*?!]*$/u);
           } catch (error) {
             expect(typed(error)).toBe(true);

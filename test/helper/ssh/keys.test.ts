@@ -1,18 +1,12 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { runCommand } from "../../../helper/process";
 import { isEncryptedPrivateKey } from "../../../helper/ssh/keys";
+import { useTempDir } from "../../temp-dir";
 
 describe("isEncryptedPrivateKey on keys made by the real ssh-keygen", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-keys-"));
-  });
-  afterAll(async () => {
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir("keys");
 
   it.each([
     ["ed25519", [], false],
@@ -22,7 +16,7 @@ describe("isEncryptedPrivateKey on keys made by the real ssh-keygen", () => {
     ["rsa-pem", ["-m", "PEM", "-N", "secret"], true],
     ["rsa-pkcs8", ["-m", "PKCS8", "-N", "secret"], true],
   ])("%s %j → %s", async (kind, extra, encrypted) => {
-    const file = path.join(dir, `${kind}-${encrypted}-${extra.length}`);
+    const file = path.join(tempDir(), `${kind}-${encrypted}-${extra.length}`);
     const type = kind.startsWith("rsa") ? ["-t", "rsa", "-b", "2048"] : ["-t", kind];
     const args = ["-q", ...type, ...(extra.includes("-N") ? [] : ["-N", ""]), ...extra, "-f", file];
     const made = await runCommand("ssh-keygen", args);

@@ -11,6 +11,7 @@ import {
   parseKeygenFind,
 } from "../../../helper/ssh/known-hosts";
 import type { SshHostOptions } from "../../../helper/ssh/options";
+import { useTempDir } from "../../temp-dir";
 import { runCommand } from "../../../helper/process";
 
 const key = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
@@ -86,30 +87,24 @@ describe("knownHostLines with the real ssh-keygen", () => {
 });
 
 describe("trusting a host key, checked by the real ssh-keygen", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-trust-"));
-  });
-  afterAll(async () => {
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir("trust");
 
   it("computes the fingerprint ssh-keygen -l prints", async () => {
-    const file = path.join(dir, "key.pub");
+    const file = path.join(tempDir(), "key.pub");
     await fs.writeFile(file, `ssh-ed25519 ${key} test\n`);
     const { stdout } = await runCommand("ssh-keygen", ["-l", "-f", file]);
     expect(stdout.split(" ")[1]).toBe(fingerprintOf(key));
   });
 
   it("writes a line ssh-keygen -F finds, plain and hashed, creating the folder", async () => {
-    const plain = path.join(dir, "new", "known_hosts");
+    const plain = path.join(tempDir(), "new", "known_hosts");
     expect(await addKnownHost(host({ port: 2222, userKnownHostsFiles: [plain] }), "ssh-ed25519", key)).toBe(plain);
     expect((await fs.stat(plain)).mode & 0o777).toBe(0o600);
     await expect(knownHostLines(host({ port: 2222, userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([
       `[web.example]:2222 ssh-ed25519 ${key}`,
     ]);
 
-    const hashed = path.join(dir, "hashed_known_hosts");
+    const hashed = path.join(tempDir(), "hashed_known_hosts");
     await fs.writeFile(hashed, `other ssh-ed25519 ${otherKey}`);
     await addKnownHost(host({ hashKnownHosts: true, userKnownHostsFiles: [hashed] }), "ssh-ed25519", key);
     const text = await fs.readFile(hashed, "utf8");
@@ -122,7 +117,7 @@ describe("trusting a host key, checked by the real ssh-keygen", () => {
 
   it("hashes names the way HashKnownHosts does", async () => {
     const salt = Buffer.alloc(20, 7);
-    const file = path.join(dir, "by-keygen");
+    const file = path.join(tempDir(), "by-keygen");
     await fs.writeFile(file, `web.example ssh-ed25519 ${key}\n`);
     await runCommand("ssh-keygen", ["-H", "-f", file]);
     const hashedByKeygen = (await fs.readFile(file, "utf8")).split(" ")[0];
