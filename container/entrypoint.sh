@@ -146,6 +146,32 @@ fail() {
   exit 1
 }
 
+# Who may connect to smbd: this machine's ends of the Docker network, never another host. Docker lets a
+# host that routes through this machine reach a container's published port directly (before Engine 28
+# always, since then with gateway_mode_ipv4=nat-unprotected), so the share checks the source itself.
+# The engine's gateway is where the host, a published port's proxy and docker-mac-net-connect's
+# masquerade come from; OrbStack gives the Mac the subnet's last usable address.
+ipv4_of_route_hex() {
+  local h=$1
+  echo $(((0x${h:6:2} << 24) | (0x${h:4:2} << 16) | (0x${h:2:2} << 8) | 0x${h:0:2}))
+}
+dotted() { printf '%d.%d.%d.%d' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+allowed_hosts() {
+  local iface destination gateway_hex mask gateway='' last=''
+  while read -r iface destination gateway_hex _ _ _ _ mask _; do
+    [ "$iface" = Iface ] && continue
+    if [ "$destination" = 00000000 ]; then
+      gateway=$(dotted "$(ipv4_of_route_hex "$gateway_hex")")
+    else
+      local network netmask
+      network=$(ipv4_of_route_hex "$destination") netmask=$(ipv4_of_route_hex "$mask")
+      last=$(dotted $(((network | (~netmask & 0xffffffff)) - 1)))
+    fi
+  done </proc/net/route
+  [ -n "$gateway" ] && [ -n "$last" ] || return 1
+  echo "127.0.0.1 $gateway $last"
+}
+
 trap stop TERM INT
 mkdir -p "$run"
 # ssh asks the askpass program instead of a terminal; it answers the target's password prompt only.
@@ -155,7 +181,8 @@ fi
 # Inode numbers start afresh with every mount, so Mac metadata kept from an earlier run would
 # attach to unrelated files.
 rm -f /var/lib/sshmount/xattr.tdb
-sed "s/@SHARE@/$share/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
+allow=$(allowed_hosts) || invalid "cannot read the container's network from /proc/net/route"
+sed -e "s/@SHARE@/$share/" -e "s/@ALLOW@/$allow/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
 
 # sshfs first: the connection is the slow part, and smbd starts while it is under way.
 # "connecting" marks a container start (the helper counts them); retries after "reconnecting" don't print it.
