@@ -1,12 +1,13 @@
-import { Action, ActionPanel, Alert, Color, confirmAlert, Icon, Keyboard, List, showToast, Toast } from "@raycast/api";
+import { Action, ActionPanel, Alert, Color, confirmAlert, Icon, Keyboard, List } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
 import { useEffect } from "react";
 import { describeError, list, remount, unmount, unmountAll, type MountInfo, type MountStatus } from "../helper";
-import { ErrorActions } from "./components/ErrorActions";
+import { ErrorList } from "./components/ErrorView";
 import { LogsView } from "./components/LogsView";
 import { helperOptions } from "./lib/helper-options";
 import { forgetLastMount } from "./lib/last-mount";
 import { mountSshHost, openMountWithToast } from "./lib/mount-actions";
+import { withToast } from "./lib/toast";
 
 const statusLook: Record<MountStatus, { icon: Icon; color: Color; label: string }> = {
   ready: { icon: Icon.CheckCircle, color: Color.Green, label: "Ready" },
@@ -19,23 +20,6 @@ const statusLook: Record<MountStatus, { icon: Icon; color: Color; label: string 
 /** While a mount is on its way up or reconnecting, the list looks again this often. */
 const REFRESH_MS = 2000;
 
-/** Runs one change with an Animated toast that ends in success or in the error's words and fix. */
-async function withToast(title: string, done: string, work: () => Promise<unknown>, after: () => void) {
-  const toast = await showToast({ style: Toast.Style.Animated, title });
-  try {
-    await work();
-    toast.title = done;
-    toast.style = Toast.Style.Success;
-  } catch (error) {
-    const description = describeError(error);
-    toast.title = description.message;
-    toast.message = description.hint;
-    toast.style = Toast.Style.Failure;
-  } finally {
-    after();
-  }
-}
-
 export default function Command() {
   const { data, isLoading, error, revalidate } = useCachedPromise(() => list(helperOptions()), [], {
     keepPreviousData: true,
@@ -47,19 +31,7 @@ export default function Command() {
     return () => clearTimeout(timer);
   }, [moving, data, revalidate]);
 
-  if (error) {
-    const description = describeError(error);
-    return (
-      <List>
-        <List.EmptyView
-          icon={Icon.Warning}
-          title={description.message}
-          description={description.hint}
-          actions={<ErrorActions error={description} onRetry={revalidate} />}
-        />
-      </List>
-    );
-  }
+  if (error) return <ErrorList error={describeError(error)} onRetry={revalidate} />;
 
   async function confirmUnmount(mount: MountInfo) {
     const confirmed = await confirmAlert({
@@ -68,15 +40,11 @@ export default function Command() {
       primaryAction: { title: "Unmount", style: Alert.ActionStyle.Destructive },
     });
     if (!confirmed) return;
-    await withToast(
-      `Unmounting ${mount.name}`,
-      `Unmounted ${mount.name}`,
-      async () => {
-        await unmount(mount.name, helperOptions());
-        await forgetLastMount(mount.name);
-      },
-      revalidate,
-    );
+    await withToast(`Unmounting ${mount.name}`, `Unmounted ${mount.name}`, async () => {
+      await unmount(mount.name, helperOptions());
+      await forgetLastMount(mount.name);
+    });
+    revalidate();
   }
 
   async function confirmUnmountAll() {
@@ -87,7 +55,8 @@ export default function Command() {
       primaryAction: { title: "Unmount All", style: Alert.ActionStyle.Destructive },
     });
     if (!confirmed) return;
-    await withToast("Unmounting all", "Unmounted all mounts", () => unmountAll(helperOptions()), revalidate);
+    await withToast("Unmounting all", "Unmounted all mounts", () => unmountAll(helperOptions()));
+    revalidate();
   }
 
   return (
@@ -141,12 +110,9 @@ export default function Command() {
                     icon={Icon.ArrowClockwise}
                     shortcut={{ modifiers: ["cmd", "shift"], key: "r" }}
                     onAction={() =>
-                      withToast(
-                        `Remounting ${mount.name}`,
-                        `Remounted ${mount.name}`,
-                        () => remount(mount.name, helperOptions()),
-                        revalidate,
-                      )
+                      withToast(`Remounting ${mount.name}`, `Remounted ${mount.name}`, () =>
+                        remount(mount.name, helperOptions()),
+                      ).then(revalidate)
                     }
                   />
                   <Action

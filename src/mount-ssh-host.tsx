@@ -1,7 +1,7 @@
 import { Action, ActionPanel, Icon, Keyboard, List, useNavigation } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
 import { describeError, hosts, type HostEntry } from "../helper";
-import { ErrorActions } from "./components/ErrorActions";
+import { ErrorList } from "./components/ErrorView";
 import { MountForm } from "./components/MountForm";
 import { useMountFlow } from "./hooks/useMountFlow";
 import { helperOptions, preferences } from "./lib/helper-options";
@@ -21,19 +21,7 @@ export default function Command() {
   });
   const mountNow = useMountFlow((host, request) => push(<MountForm host={host} askPassword initial={request} />));
 
-  if (error) {
-    const description = describeError(error);
-    return (
-      <List>
-        <List.EmptyView
-          icon={Icon.Warning}
-          title={description.message}
-          description={description.hint}
-          actions={<ErrorActions error={description} onRetry={revalidate} />}
-        />
-      </List>
-    );
-  }
+  if (error) return <ErrorList error={describeError(error)} onRetry={revalidate} />;
   return (
     <List isLoading={isLoading} searchBarPlaceholder="Search hosts from your SSH config">
       <List.EmptyView

@@ -13,7 +13,7 @@ import { classifySshFailure } from "../ssh/classify";
 import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
 import { resolveJumpChain } from "../ssh/jump";
 import { addKnownHost, knownHostLines } from "../ssh/known-hosts";
-import { resolveHost, validateAlias, type SshHostOptions } from "../ssh/options";
+import { resolveHost, validateAlias, type ResolveOptions, type SshHostOptions } from "../ssh/options";
 import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { containerName, defaultMountName, displayRemotePath, normalizeRemotePath, validateMountName } from "./naming";
 import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./status";
@@ -212,6 +212,11 @@ async function waitReady(
   }
 }
 
+/** How ssh -G is asked about a mount's hosts: the mount's own config file ("" means OpenSSH's default). */
+function resolveOptionsFor(runtime: Runtime, sshConfig: string): ResolveOptions {
+  return { configFile: sshConfig || undefined, run: runtime.run, env: runtime.env, home: runtime.home };
+}
+
 /** Checks what the user typed before anything starts, so bad input never costs a Docker round trip. */
 export function validateMountRequest(alias: string, remotePath: string, name: string | undefined): void {
   validateAlias(alias);
@@ -235,12 +240,7 @@ export async function mount(
   validateMountRequest(alias, remotePathInput, options.name);
   const remotePath = normalizeRemotePath(remotePathInput);
   const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
-  const resolveOptions = {
-    configFile: sshConfig || undefined,
-    run: runtime.run,
-    env: runtime.env,
-    home: runtime.home,
-  };
+  const resolveOptions = resolveOptionsFor(runtime, sshConfig);
   const host = await resolveHost(alias, resolveOptions);
   const connection: Connection = { target: host, chain: await resolveJumpChain(host, resolveOptions) };
 
@@ -485,12 +485,7 @@ export async function remount(runtime: Runtime, name: string, options: MountOpti
   const summary = await findMount(runtime, name);
   const labels = summary.Labels;
   const container = runtime.docker.getContainer(summary.Id);
-  const host = await resolveHost(labels[LABEL.alias], {
-    configFile: labels[LABEL.sshConfig] || undefined,
-    run: runtime.run,
-    env: runtime.env,
-    home: runtime.home,
-  });
+  const host = await resolveHost(labels[LABEL.alias], resolveOptionsFor(runtime, labels[LABEL.sshConfig] ?? ""));
   const run = runCount(parseLog(await containerLogs(container))) + 1;
   options.onProgress?.({ step: "connecting", message: `Connecting to ${host.alias}` });
   if (summary.State === "running") await container.restart({ t: 5 });

@@ -1,4 +1,3 @@
-import type { ReactNode } from "react";
 import { Action, ActionPanel, getApplications, Icon, Keyboard, type Application } from "@raycast/api";
 import { usePromise } from "@raycast/utils";
 import type { ErrorDescription } from "../../helper";
@@ -18,21 +17,17 @@ function errorText(error: ErrorDescription): string {
   return `${error.message}\n\n${error.hint}`;
 }
 
-/** The fix for each kind of failure, as actions; Retry and Copy Error for every one. */
-export function ErrorActions({
-  error,
-  onRetry,
-  extra,
-}: {
+export interface ErrorProps {
   error: ErrorDescription;
   onRetry?: () => void;
-  extra?: ReactNode;
-}) {
+}
+
+/** The fix for each kind of failure, as actions; Retry and Copy Error for every one. */
+export function ErrorActions({ error, onRetry }: ErrorProps) {
   const apps = useEngineApps(error.kind === "docker-unavailable");
   const command = /`(ssh-add [^`]+)`/.exec(error.hint)?.[1];
   return (
     <ActionPanel>
-      {extra}
       {apps.map((app) => (
         <Action.Open
           key={app.bundleId}

@@ -1,11 +1,12 @@
 import { Clipboard, confirmAlert, showToast, Toast, useNavigation } from "@raycast/api";
 import { useCallback } from "react";
-import { describeError, isSshmountError, mount, type HostEntry, type MountProgress } from "../../helper";
+import { isSshmountError, mount, type HostEntry, type MountProgress } from "../../helper";
 import { ErrorView } from "../components/ErrorView";
 import { MountedView } from "../components/MountedView";
 import { helperOptions, preferences } from "../lib/helper-options";
 import { rememberLastMount, rememberNeedsPassword } from "../lib/last-mount";
 import { openMount, openMountWithToast } from "../lib/mount-actions";
+import { failToast } from "../lib/toast";
 
 export interface MountRequest {
   remotePath: string;
@@ -62,10 +63,7 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
         toast.secondaryAction = { title: "Copy SMB URL", onAction: () => Clipboard.copy(mounted.smb.url) };
         push(<MountedView mount={mounted} />);
       } catch (error) {
-        const description = describeError(error);
-        toast.title = description.message;
-        toast.message = description.hint;
-        toast.style = Toast.Style.Failure;
+        const description = failToast(toast, error);
         const hostKey = description.hostKey;
         if (description.kind === "host-key-unknown" && hostKey) {
           const owner = hostKey.jumpHost ? `the jump host ${hostKey.jumpHost}` : host.alias;

@@ -1,7 +1,8 @@
-import { LaunchType, launchCommand, showToast, Toast } from "@raycast/api";
-import { describeError, open, type MountInfo, type MountProgress } from "../../helper";
+import { LaunchType, launchCommand } from "@raycast/api";
+import { open, type MountInfo, type MountProgress } from "../../helper";
 import { helperOptions } from "./helper-options";
 import { rememberLastMount } from "./last-mount";
+import { withToast } from "./toast";
 
 /**
  * Opens a mount in Finder (starting it when stopped) and remembers it for "Open Last Mount"; no name
@@ -17,20 +18,12 @@ export async function openMount(
 }
 
 /** The Open in Finder action of lists and toasts: an Animated toast while a stopped mount starts. */
-export async function openMountWithToast(name: string): Promise<void> {
-  const toast = await showToast({ style: Toast.Style.Animated, title: `Opening ${name}` });
-  try {
-    await openMount(name, (progress) => {
+export function openMountWithToast(name: string): Promise<void> {
+  return withToast(`Opening ${name}`, `Opened ${name} in Finder`, (toast) =>
+    openMount(name, (progress) => {
       if (progress.step !== "ready") toast.title = progress.message;
-    });
-    toast.title = `Opened ${name} in Finder`;
-    toast.style = Toast.Style.Success;
-  } catch (error) {
-    const description = describeError(error);
-    toast.title = description.message;
-    toast.message = description.hint;
-    toast.style = Toast.Style.Failure;
-  }
+    }),
+  );
 }
 
 export function showMounts(): Promise<void> {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { parseCli } from "../../helper/cli";
+import { hostOptions } from "../fixtures/host-options";
 import { useTempDir } from "../temp-dir";
 import { SshmountError } from "../../helper/errors";
 import { containerName, defaultMountName, validateMountName } from "../../helper/mount/naming";
@@ -11,7 +12,7 @@ import { classifyRoute } from "../../helper/route";
 import { readConfigTree } from "../../helper/ssh/config-tree";
 import { renderContainerSshConfig } from "../../helper/ssh/container-config";
 import { parseProxyJump } from "../../helper/ssh/jump";
-import { resolveHost, type SshHostOptions } from "../../helper/ssh/options";
+import { resolveHost } from "../../helper/ssh/options";
 
 /**
  * Hostile input, generated: whatever the user, their ssh config or the routing table hands us, the
@@ -110,17 +111,7 @@ describe("properties", () => {
   });
 
   it("the container's ssh config never gains a line from a hostile host or user name", () => {
-    const base: SshHostOptions = {
-      alias: "t",
-      hostName: "h",
-      user: "u",
-      port: 22,
-      identityFiles: [],
-      identitiesOnly: false,
-      userKnownHostsFiles: [],
-      globalKnownHostsFiles: [],
-      hashKnownHosts: false,
-    };
+    const base = hostOptions({ alias: "t", hostName: "h" });
     const clean = renderContainerSshConfig([{ block: "target", host: base, keyNames: [] }], {
       agent: false,
       password: false,

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { renderContainerSshConfig, type ContainerHost } from "../../../helper/ssh/container-config";
 import type { SshHostOptions } from "../../../helper/ssh/options";
+import { hostOptions } from "../../fixtures/host-options";
 
-const host: SshHostOptions = {
-  alias: "web",
-  hostName: "web.example",
-  user: "deploy",
-  port: 2222,
-  identityFiles: [],
-  identitiesOnly: false,
-  userKnownHostsFiles: [],
-  globalKnownHostsFiles: [],
-  hashKnownHosts: false,
-};
+const host = hostOptions({ user: "deploy", port: 2222 });
 
 function target(overrides: Partial<SshHostOptions> = {}, keyNames: string[] = []): ContainerHost {
   return { block: "target", host: { ...host, ...overrides }, keyNames };

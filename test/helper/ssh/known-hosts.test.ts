@@ -10,27 +10,12 @@ import {
   knownHostsName,
   parseKeygenFind,
 } from "../../../helper/ssh/known-hosts";
-import type { SshHostOptions } from "../../../helper/ssh/options";
+import { hostOptions } from "../../fixtures/host-options";
 import { useTempDir } from "../../temp-dir";
 import { runCommand } from "../../../helper/process";
 
 const key = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 const otherKey = "AAAAC3NzaC1lZDI1NTE5AAAAIB0vTX8/D0kAEBD1JOjOXu5BNnxIBcO7nONy2yx38QtG";
-
-function host(overrides: Partial<SshHostOptions>): SshHostOptions {
-  return {
-    alias: "web",
-    hostName: "web.example",
-    user: "u",
-    port: 22,
-    identityFiles: [],
-    identitiesOnly: false,
-    userKnownHostsFiles: [],
-    globalKnownHostsFiles: [],
-    hashKnownHosts: false,
-    ...overrides,
-  };
-}
 
 describe("knownHostsName", () => {
   it("uses [host]:port off port 22 and HostKeyAlias verbatim", () => {
@@ -65,23 +50,26 @@ describe("knownHostLines with the real ssh-keygen", () => {
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
   it("finds plain entries for the right port only", async () => {
-    await expect(knownHostLines(host({ userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([
+    await expect(knownHostLines(hostOptions({ userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([
       `web.example ssh-ed25519 ${key}`,
     ]);
-    await expect(knownHostLines(host({ port: 2222, userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([
-      `[web.example]:2222 ssh-ed25519 ${otherKey}`,
-    ]);
+    await expect(
+      knownHostLines(hostOptions({ port: 2222, userKnownHostsFiles: [plain] }), runCommand),
+    ).resolves.toEqual([`[web.example]:2222 ssh-ed25519 ${otherKey}`]);
   });
 
   it("keeps hashed entries hashed, and skips missing files", async () => {
-    const lines = await knownHostLines(host({ userKnownHostsFiles: [path.join(dir, "missing"), hashed] }), runCommand);
+    const lines = await knownHostLines(
+      hostOptions({ userKnownHostsFiles: [path.join(dir, "missing"), hashed] }),
+      runCommand,
+    );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^\\|1\\|\\S+ ssh-ed25519 ${key.replace(/[+/]/g, "\\$&")}$`));
   });
 
   it("returns nothing for an unknown host", async () => {
     await expect(
-      knownHostLines(host({ hostName: "nowhere", userKnownHostsFiles: [plain] }), runCommand),
+      knownHostLines(hostOptions({ hostName: "nowhere", userKnownHostsFiles: [plain] }), runCommand),
     ).resolves.toEqual([]);
   });
 });
@@ -98,19 +86,21 @@ describe("trusting a host key, checked by the real ssh-keygen", () => {
 
   it("writes a line ssh-keygen -F finds, plain and hashed, creating the folder", async () => {
     const plain = path.join(tempDir(), "new", "known_hosts");
-    expect(await addKnownHost(host({ port: 2222, userKnownHostsFiles: [plain] }), "ssh-ed25519", key)).toBe(plain);
+    expect(await addKnownHost(hostOptions({ port: 2222, userKnownHostsFiles: [plain] }), "ssh-ed25519", key)).toBe(
+      plain,
+    );
     expect((await fs.stat(plain)).mode & 0o777).toBe(0o600);
-    await expect(knownHostLines(host({ port: 2222, userKnownHostsFiles: [plain] }), runCommand)).resolves.toEqual([
-      `[web.example]:2222 ssh-ed25519 ${key}`,
-    ]);
+    await expect(
+      knownHostLines(hostOptions({ port: 2222, userKnownHostsFiles: [plain] }), runCommand),
+    ).resolves.toEqual([`[web.example]:2222 ssh-ed25519 ${key}`]);
 
     const hashed = path.join(tempDir(), "hashed_known_hosts");
     await fs.writeFile(hashed, `other ssh-ed25519 ${otherKey}`);
-    await addKnownHost(host({ hashKnownHosts: true, userKnownHostsFiles: [hashed] }), "ssh-ed25519", key);
+    await addKnownHost(hostOptions({ hashKnownHosts: true, userKnownHostsFiles: [hashed] }), "ssh-ed25519", key);
     const text = await fs.readFile(hashed, "utf8");
     expect(text).not.toContain("web.example");
     expect(text.split("\n")[0]).toBe(`other ssh-ed25519 ${otherKey}`);
-    const found = await knownHostLines(host({ userKnownHostsFiles: [hashed] }), runCommand);
+    const found = await knownHostLines(hostOptions({ userKnownHostsFiles: [hashed] }), runCommand);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(new RegExp(`^\\|1\\|.* ssh-ed25519 ${key}$`));
   });
