@@ -7,7 +7,8 @@ import * as demoServer from "./demo";
 import { SshmountError } from "./errors";
 import { openInFinder } from "./finder";
 import * as mounts from "./mount/mounts";
-import { baseRuntime, cacheDir, createRuntime, type HelperOptions } from "./runtime";
+import { engineLost } from "./docker/engine";
+import { baseRuntime, cacheDir, createRuntime, type HelperOptions, type Runtime } from "./runtime";
 import { listHosts, type HostEntry } from "./ssh/hosts";
 
 export { describeError, isSshmountError, SshmountError, type ErrorDescription, type ErrorKind } from "./errors";
@@ -27,32 +28,42 @@ export async function hosts(options: HelperOptions & { sshConfig?: string } = {}
   return listHosts({ ...base, configFile: options.sshConfig, cacheFile: path.join(cacheDir(base), "hosts.json") });
 }
 
+/** Runs a verb against the engine; the engine vanishing mid-way is docker-unavailable, not a socket error. */
+async function withEngine<T>(options: HelperOptions, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(options);
+  try {
+    return await work(runtime);
+  } catch (error) {
+    throw engineLost(error, runtime.endpoint) ?? error;
+  }
+}
+
 export async function mount(alias: string, remotePath = "", options: MountOptions = {}): Promise<mounts.MountInfo> {
   mounts.validateMountRequest(alias, remotePath, options.name);
   options.onProgress?.({ step: "docker", message: "Checking Docker" });
-  return mounts.mount(await createRuntime(options), alias, remotePath, options);
+  return withEngine(options, (runtime) => mounts.mount(runtime, alias, remotePath, options));
 }
 
 export async function list(options: HelperOptions = {}): Promise<mounts.MountInfo[]> {
-  return mounts.list(await createRuntime(options));
+  return withEngine(options, (runtime) => mounts.list(runtime));
 }
 
 /** Unmounts one mount by name; returns the names removed. */
 export async function unmount(name: string, options: HelperOptions = {}): Promise<string[]> {
-  return mounts.unmount(await createRuntime(options), name);
+  return withEngine(options, (runtime) => mounts.unmount(runtime, name));
 }
 
 export async function unmountAll(options: HelperOptions = {}): Promise<string[]> {
-  return mounts.unmountAll(await createRuntime(options));
+  return withEngine(options, (runtime) => mounts.unmountAll(runtime));
 }
 
 /** Restarts a mount (new connection, same share and password) and waits until it serves again. */
 export async function remount(name: string, options: MountOptions = {}): Promise<mounts.MountInfo> {
-  return mounts.remount(await createRuntime(options), name, options);
+  return withEngine(options, (runtime) => mounts.remount(runtime, name, options));
 }
 
 export async function logs(name: string, options: HelperOptions = {}): Promise<string> {
-  return mounts.logs(await createRuntime(options), name);
+  return withEngine(options, (runtime) => mounts.logs(runtime, name));
 }
 
 export interface OpenResult {
@@ -66,7 +77,10 @@ export interface OpenResult {
  * created last.
  */
 export async function open(name: string | undefined, options: MountOptions = {}): Promise<OpenResult> {
-  const runtime = await createRuntime(options);
+  return withEngine(options, (runtime) => openWith(runtime, name, options));
+}
+
+async function openWith(runtime: Runtime, name: string | undefined, options: MountOptions): Promise<OpenResult> {
   let target = name === undefined ? await mounts.last(runtime) : await mounts.get(runtime, name, { password: true });
   if (!target) throw new SshmountError("not-found", "There is no mount yet: mount a host first", {});
   if (target.status === "stopped" || target.status === "error") {
@@ -89,9 +103,9 @@ export async function open(name: string | undefined, options: MountOptions = {})
 
 export async function demo(options: MountOptions = {}): Promise<mounts.MountInfo> {
   options.onProgress?.({ step: "docker", message: "Checking Docker" });
-  return demoServer.demo(await createRuntime(options), options);
+  return withEngine(options, (runtime) => demoServer.demo(runtime, options));
 }
 
 export async function stopDemo(options: HelperOptions = {}): Promise<void> {
-  return demoServer.stopDemo(await createRuntime(options));
+  return withEngine(options, (runtime) => demoServer.stopDemo(runtime));
 }

@@ -126,3 +126,21 @@ export async function connectEngine(lookup: EngineLookup = {}, timeoutMs = 5_000
   // The ping needed a short timeout; builds and log reads must not inherit it.
   return { docker: new Docker(dockerOptions(endpoint)), endpoint };
 }
+
+const LOST_CODES = new Set(["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
+/**
+ * The engine went away after connectEngine found it (quit, restarted, crashed mid-mount): dockerode
+ * then fails with the socket's own error, which would reach the user as "connect ENOENT …".
+ */
+export function engineLost(error: unknown, endpoint: EngineEndpoint): SshmountError | undefined {
+  if (error instanceof SshmountError) return undefined;
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (!(code && LOST_CODES.has(code)) && !/socket hang up/.test(message ?? "")) return undefined;
+  return new SshmountError(
+    "docker-unavailable",
+    `The Docker engine at ${endpoint.host} stopped answering`,
+    { tried: [endpoint.host], detail: message },
+    { cause: error },
+  );
+}

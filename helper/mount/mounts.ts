@@ -6,6 +6,7 @@ import { createTar } from "../docker/archive";
 import { containerLogs, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
 import { ensureImage } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
+import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { SshmountError } from "../errors";
 import { reachShare, smbUrl, type ConnectionChoice, type ProbeResult } from "../reach";
 import type { Runtime } from "../runtime";
@@ -90,7 +91,39 @@ export interface MountOptions {
 type ContainerSummary = Docker.ContainerInfo;
 
 async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
-  return docker.listContainers({ all: true, filters: { label: [`${LABEL.role}=mount`] } });
+  const all = await docker.listContainers({ all: true, filters: { label: [LABEL.role] } });
+  const kept = await Promise.all(
+    all.map(async (summary) => ((await abandoned(docker, summary)) ? undefined : summary)),
+  );
+  return kept.filter((summary) => summary?.Labels[LABEL.role] === "mount") as ContainerSummary[];
+}
+
+/**
+ * What a mount leaves behind when the engine stopped mid-mount (or the process running it died): a
+ * container created but never started, a finished host-key scan, or a mount container that never
+ * served (its restart policy is still "no") and was stopped by a signal rather than failing, which its
+ * own mount() would have cleaned up. Removed on sight, so nobody ever sees it as a mount. The grace
+ * period leaves a mount that another process is running right now alone.
+ */
+async function abandoned(docker: Docker, summary: ContainerSummary): Promise<boolean> {
+  const graceMs = 120_000;
+  const role = summary.Labels[LABEL.role];
+  if (role !== "mount" && role !== "host-key-scan") return false;
+  if (summary.State === "running" || summary.State === "restarting" || summary.State === "paused") return false;
+  const container = docker.getContainer(summary.Id);
+  if (summary.State === "created") {
+    if (Date.now() - summary.Created * 1000 < graceMs) return false;
+  } else if (role === "host-key-scan") {
+    const info = await container.inspect().catch(() => undefined);
+    if (!info || Date.now() - Date.parse(info.State.FinishedAt) < graceMs) return false;
+  } else {
+    const info = await container.inspect().catch(() => undefined);
+    if (!info || info.HostConfig.RestartPolicy?.Name !== "no") return false;
+    const run = latestRun(parseLog(await containerLogs(container)));
+    if (run.at(-1)?.type !== "stopped" || run.some((event) => event.type === "ready")) return false;
+  }
+  await removeContainer(container);
+  return true;
 }
 
 function sameTarget(labels: Record<string, string>, alias: string, remotePath: string, sshConfig: string): boolean {
@@ -352,43 +385,59 @@ interface ContainerPlan {
   host: SshHostOptions;
 }
 
+function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: number): Promise<Docker.Container> {
+  const { agent, name } = plan;
+  return runtime.docker.createContainer({
+    name: containerName(name),
+    Image: plan.image,
+    Labels: plan.labels,
+    Env: [
+      `SSHMOUNT_SHARE=${name}`,
+      `SSHMOUNT_REMOTE_PATH=${plan.remotePath}`,
+      ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
+    ],
+    ExposedPorts: { "445/tcp": {} },
+    HostConfig: {
+      CapAdd: ["SYS_ADMIN"],
+      Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
+      PortBindings: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
+      NetworkMode: runtime.network,
+      RestartPolicy: { Name: "no" },
+      Binds: agent ? [`${agent}:${CONTAINER_AGENT_SOCKET}`] : [],
+      // A server that stays down makes the entrypoint log every retry; keep that bounded.
+      LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } },
+    },
+  });
+}
+
 /** Creates and starts one mount container and waits until it serves; removes it on any failure. */
 async function startMountContainer(runtime: Runtime, plan: ContainerPlan, options: MountOptions): Promise<MountInfo> {
-  const { agent, name } = plan;
+  const { name } = plan;
   let container: Docker.Container | undefined;
   try {
-    container = await runtime.docker.createContainer({
-      name: containerName(name),
-      Image: plan.image,
-      Labels: plan.labels,
-      Env: [
-        `SSHMOUNT_SHARE=${name}`,
-        `SSHMOUNT_REMOTE_PATH=${plan.remotePath}`,
-        ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
-      ],
-      ExposedPorts: { "445/tcp": {} },
-      HostConfig: {
-        CapAdd: ["SYS_ADMIN"],
-        Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
-        PortBindings: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
-        NetworkMode: runtime.network,
-        RestartPolicy: { Name: "no" },
-        Binds: agent ? [`${agent}:${CONTAINER_AGENT_SOCKET}`] : [],
-        // A server that stays down makes the entrypoint log every retry; keep that bounded.
-        LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } },
-      },
-    });
-    await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
-    checkAborted(options.signal);
-    options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
-    await container.start();
+    // Another program may take the chosen port before Docker binds it: pick again, a few times.
+    for (let attempt = 1; ; attempt++) {
+      container = await createMountContainer(runtime, plan, await freeLoopbackPort());
+      await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
+      checkAborted(options.signal);
+      options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
+      try {
+        await container.start();
+        break;
+      } catch (error) {
+        if (!isPortConflict(error) || attempt === 3) throw error;
+        await removeContainer(container);
+        container = undefined;
+      }
+    }
     await waitReady(container, 1, plan.host, plan.remotePath, options);
     // Only a mount that worked once may come back by itself after a crash or an engine restart.
     await container.update({ RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } });
     options.onProgress?.({ step: "ready", message: "Mounted" });
     return await describe(runtime, container.id, { password: true, probe: options.probe });
   } catch (error) {
-    if (container) await removeContainer(container);
+    // An engine that went away cannot remove anything: the next list or mount sweeps it (abandoned()).
+    if (container) await removeContainer(container).catch(() => undefined);
     if (error instanceof SshmountError) throw error;
     if ((error as { statusCode?: number })?.statusCode === 409) {
       throw new SshmountError(

@@ -22,6 +22,11 @@ export interface FakeContainerRecord {
   exitCode: number;
   log: string;
   healthy: boolean;
+  /** The published SMB port the helper asked for. */
+  hostPort: string;
+  restartPolicy: string;
+  /** Unix seconds, as Docker's container list gives them. */
+  created: number;
 }
 
 export interface EngineState {
@@ -34,6 +39,8 @@ export interface EngineState {
   images?: Set<string>;
   /** The "sshmount: hostkey: BLOCK LINE" a host-key scan container prints; none: every key is known. */
   hostKeyScan?: string;
+  /** The next N starts fail as Docker's do when another program took the published port meanwhile. */
+  portConflicts?: number;
   created: number;
 }
 
@@ -48,6 +55,13 @@ export function engine(): EngineState {
 export function resetEngine(): EngineState {
   delete globals[engineKey];
   return engine();
+}
+
+/** The loopback port a mount's container publishes, as the helper chose it. */
+export function publishedPort(mountName: string): string {
+  const record = [...engine().containers.values()].find((each) => each.labels["sshmount.name"] === mountName);
+  if (!record) throw new Error(`no mount container named ${mountName}`);
+  return record.hostPort;
 }
 
 function notFound(): Error {
@@ -82,6 +96,7 @@ class FakeContainer {
       Name: `/${record.name}`,
       Created: new Date(0).toISOString(),
       Config: { Labels: record.labels, Env: record.env, Cmd: record.cmd },
+      HostConfig: { RestartPolicy: { Name: record.restartPolicy } },
       State: {
         Running: record.running,
         Restarting: false,
@@ -92,7 +107,7 @@ class FakeContainer {
       },
       NetworkSettings: {
         Networks: { sshmount: { IPAddress: "172.30.0.5" } },
-        Ports: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: "49445" }] },
+        Ports: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: record.hostPort }] },
       },
     };
   }
@@ -119,7 +134,18 @@ class FakeContainer {
       record.exitCode = line ? 0 : 1;
       return;
     }
-    const behaviour = engine().behaviours.get(record.labels["sshmount.alias"]) ?? ready;
+    const state = engine();
+    if (state.portConflicts) {
+      state.portConflicts -= 1;
+      // moby's portallocator: ErrPortAlreadyAllocated.
+      throw Object.assign(
+        new Error(
+          `(HTTP code 500) server error - driver failed programming external connectivity on endpoint ${record.name}: Bind for 127.0.0.1:${record.hostPort} failed: port is already allocated`,
+        ),
+        { statusCode: 500 },
+      );
+    }
+    const behaviour = state.behaviours.get(record.labels["sshmount.alias"]) ?? ready;
     const { lines, exitCode } = behaviour(record.files);
     record.log += lines.map((line) => `${line}\n`).join("");
     record.running = exitCode === undefined;
@@ -139,7 +165,8 @@ class FakeContainer {
     await this.start();
   }
 
-  async update() {
+  async update(options: { RestartPolicy?: { Name: string } }) {
+    if (options.RestartPolicy) this.record.restartPolicy = options.RestartPolicy.Name;
     return {};
   }
 
@@ -203,6 +230,7 @@ export default class FakeDocker {
         Id: record.id,
         Names: [`/${record.name}`],
         Labels: record.labels,
+        Created: record.created,
         State: record.running ? "running" : "exited",
       }));
   }
@@ -217,6 +245,7 @@ export default class FakeDocker {
     Env?: string[];
     Cmd?: string[];
     Entrypoint?: string[];
+    HostConfig?: { PortBindings?: Record<string, { HostPort?: string }[]>; RestartPolicy?: { Name: string } };
   }) {
     const state = engine();
     const name = options.name ?? `scan-${state.created}`;
@@ -237,6 +266,9 @@ export default class FakeDocker {
       exitCode: 0,
       log: "",
       healthy: true,
+      hostPort: options.HostConfig?.PortBindings?.["445/tcp"]?.[0]?.HostPort ?? "",
+      restartPolicy: options.HostConfig?.RestartPolicy?.Name ?? "no",
+      created: Math.floor(Date.now() / 1000),
     });
     return new FakeContainer(id);
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { render, waitFor, type Ui } from "../raycast/render";
+import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
@@ -52,7 +53,10 @@ describe("List Mounts", () => {
     expect(view.item("alpha").props).toMatchObject({
       subtitle: "web:~",
       icon: { source: "CheckCircle", tintColor: "Green" },
-      accessories: [{ text: "smb://sshmount@127.0.0.1:49445/alpha" }, { tag: { value: "Ready", color: "Green" } }],
+      accessories: [
+        { text: `smb://sshmount@127.0.0.1:${publishedPort("alpha")}/alpha` },
+        { tag: { value: "Ready", color: "Green" } },
+      ],
     });
     expect(view.item("beta").props).toMatchObject({
       icon: { source: "Stop", tintColor: "SecondaryText" },
@@ -120,7 +124,7 @@ describe("List Mounts", () => {
     let containerAtEject: boolean | undefined;
     world.processes.scripted.set("/sbin/mount", () => ({
       exitCode: 0,
-      stdout: "//sshmount@127.0.0.1:49445/alpha on /Volumes/alpha (smbfs, nodev, nosuid, mounted by ann)\n",
+      stdout: `//sshmount@127.0.0.1:${publishedPort("alpha")}/alpha on /Volumes/alpha (smbfs, nodev, nosuid, mounted by ann)\n`,
     }));
     world.processes.scripted.set("/usr/sbin/diskutil", () => {
       containerAtEject = record("alpha")?.running;

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { routeFixtures } from "../fixtures/routes";
 import { render, type Ui } from "../raycast/render";
+import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
@@ -94,10 +95,13 @@ describe("Mount SSH Host: mounting", () => {
       "Mounted web",
     ]);
     const toast = lastToast();
-    expect(toast).toMatchObject({ style: "SUCCESS", message: "smb://sshmount@127.0.0.1:49445/web-projects" });
+    expect(toast).toMatchObject({
+      style: "SUCCESS",
+      message: `smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`,
+    });
     expect([toast?.primaryAction?.title, toast?.secondaryAction?.title]).toEqual(["Open in Finder", "Copy SMB URL"]);
     toast?.secondaryAction?.onAction(toast);
-    expect(world.store.clipboard).toEqual(["smb://sshmount@127.0.0.1:49445/web-projects"]);
+    expect(world.store.clipboard).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`]);
 
     expect(view.view().type).toBe("Detail");
     expect(view.actionTitles()).toEqual(["Open in Finder", "Copy SMB URL", "Show Mounts"]);
@@ -144,7 +148,7 @@ describe("Mount SSH Host: mounting", () => {
       "get",
       "172.30.0.5",
     ]);
-    expect(lastToast()?.message).toBe("smb://sshmount@127.0.0.1:49445/web-projects");
+    expect(lastToast()?.message).toBe(`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`);
     expect(String(view.view().props.markdown)).toMatch(
       /\*\*Connection:\*\* a port on localhost, because This Mac has no route/,
     );
@@ -185,6 +189,18 @@ describe("Mount SSH Host: mounting", () => {
     );
     expect(world.store.toasts).toEqual([]);
     expect(mountContainers()).toEqual([]);
+  });
+
+  it("picks another port when another program takes the chosen one before Docker binds it", async () => {
+    world.engine.portConflicts = 2;
+    const view = await openHosts();
+    await view.action("Mount Default Folder", view.item("web"));
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted web");
+    expect(world.engine.created).toBe(3);
+    expect(mountContainers()).toHaveLength(1);
+    const name = mountContainers()[0].labels["sshmount.name"];
+    expect(lastToast()?.message).toBe(`smb://sshmount@127.0.0.1:${publishedPort(name)}/${name}`);
   });
 
   it("mounts the default folder straight from the list", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { render } from "../raycast/render";
+import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
@@ -25,7 +26,7 @@ describe("Open Last Mount", () => {
     world.store.localStorage.set("last-mount", "web");
     await openLastMount();
     expect(world.store.huds).toEqual(["Opened web in Finder"]);
-    expect(opened()).toEqual(["smb://sshmount@127.0.0.1:49445/web"]);
+    expect(opened()).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web")}/web`]);
     expect(world.store.toasts).toEqual([]);
   });
 
