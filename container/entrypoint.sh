@@ -52,12 +52,7 @@ mounted() { grep -qs " $mnt fuse.sshfs " /proc/mounts; }
 
 # statfs travels through sshfs to the server. While ssh is still connecting the call waits in the
 # kernel, where timeout's SIGTERM cancels it (-s KILL would also kill timeout: bash prints "Killed").
-# Run in the background and waited for, so a SIGTERM meanwhile is handled at once.
-mount_answers() {
-  mounted || return 1
-  timeout "${1:-2}" stat -f "$mnt" >/dev/null 2>&1 &
-  wait $!
-}
+mount_answers() { mounted && timeout 2 stat -f "$mnt" >/dev/null 2>&1; }
 
 smbd_listens() { (: <>/dev/tcp/127.0.0.1/445) 2>/dev/null; }
 
@@ -212,34 +207,42 @@ status=$?
 ((status == 0)) || fail "$(failure_summary "$status")"
 say ready
 
-# sshfs reconnects ssh by itself ("reconnect") when a request needs the server; this loop makes that
-# request every 2 s, so the mount comes back without a client asking and the log says "reconnecting"
-# while the server does not answer. It also covers sshfs itself dying.
-# 5 s: a statfs queued behind a big transfer on a slow link still counts as an answer.
-state=ready
+# sshfs reconnects ssh by itself ("reconnect") when a request needs the server; this loop makes one
+# such request (statfs) at a time, so the mount comes back without a client asking and the log says
+# "reconnecting" while the server does not answer. It also covers sshfs itself dying.
+# The probe is never killed: once sshfs has read a request, the kernel waits for its answer however
+# the caller is signalled (until ServerAlive gives up, ≤ 15 s). It counts as unanswered after 5 s, so
+# a statfs queued behind a big transfer on a slow link is not mistaken for a dead server.
+state=ready probe_pid='' probe_started=0
+set_state() {
+  [ "$state" = "$1" ] || say "$1"
+  state=$1
+}
 while :; do
   sleep 2 &
   wait $!
   alive "$smbd_pid" || fail "smbd exited"
-  if alive "$sshfs_pid"; then
-    if mount_answers 5; then
-      [ $state = ready ] || say ready
-      state=ready
-    elif [ $state = ready ]; then
-      say reconnecting
-      state=reconnecting
-    fi
+  if ! alive "$sshfs_pid"; then
+    set_state reconnecting
+    until
+      fusermount3 -uz "$mnt" 2>/dev/null
+      start_sshfs
+      await_ready
+    do
+      sleep 2 &
+      wait $!
+    done
+    set_state ready
     continue
   fi
-  [ $state = ready ] && say reconnecting
-  until
-    fusermount3 -uz "$mnt" 2>/dev/null
-    start_sshfs
-    await_ready
-  do
-    sleep 2 &
-    wait $!
-  done
-  say ready
-  state=ready
+  if [ -n "$probe_pid" ] && ! alive "$probe_pid"; then
+    if wait "$probe_pid"; then set_state ready; else set_state reconnecting; fi
+    probe_pid=''
+  elif [ -n "$probe_pid" ] && ((SECONDS - probe_started >= 5)); then
+    set_state reconnecting
+  fi
+  if [ -z "$probe_pid" ]; then
+    stat -f "$mnt" >/dev/null 2>&1 &
+    probe_pid=$! probe_started=$SECONDS
+  fi
 done

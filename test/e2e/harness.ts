@@ -35,6 +35,8 @@ export interface World {
   /** Runs a command in the server container as the demo user; returns stdout. */
   onServer(args: string[]): Promise<string>;
   mountContainers(): Promise<Docker.ContainerInfo[]>;
+  /** Names of this world's mount containers and of host-key scans on its network: what a failure may leave. */
+  leftovers(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,8 @@ async function timeImageBuild(runtime: Runtime, dir: string, repository: string)
   if (image.built) process.stderr.write(`e2e: built ${image.tag} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-export async function createWorld(label: string): Promise<World> {
+/** `dockerHost`: an engine of the test's own (see own-engine.ts) instead of the machine's. */
+export async function createWorld(label: string, { dockerHost }: { dockerHost?: string } = {}): Promise<World> {
   const id = `${label}-${randomBytes(3).toString("hex")}`;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `sshmount-e2e-${id}-`));
   const env: NodeJS.ProcessEnv = {
@@ -52,6 +55,7 @@ export async function createWorld(label: string): Promise<World> {
     HOME: dir,
     USER: "tester",
     SSHMOUNT_NETWORK: `sshmount-e2e-${id}`,
+    ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
   };
   const options: HelperOptions = { env, home: dir };
   const runtime = await createRuntime(options);
@@ -94,6 +98,7 @@ export async function createWorld(label: string): Promise<World> {
         {
           encoding: "buffer",
           maxBuffer: 512 * 1024 * 1024,
+          env: { ...process.env, ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}) },
         },
       );
       return stdout.toString("utf8");
@@ -101,6 +106,13 @@ export async function createWorld(label: string): Promise<World> {
     async mountContainers() {
       const all = await runtime.docker.listContainers({ all: true, filters: { label: ["sshmount.role=mount"] } });
       return all.filter((info) => info.Labels["sshmount.name"]?.startsWith(prefix));
+    },
+    async leftovers() {
+      const scans = await runtime.docker.listContainers({
+        all: true,
+        filters: { label: ["sshmount.role=host-key-scan"], network: [runtime.network] },
+      });
+      return [...(await world.mountContainers()), ...scans].map((info) => info.Names[0]);
     },
     async close() {
       for (const info of await world.mountContainers()) await removeContainer(runtime.docker.getContainer(info.Id));

@@ -137,7 +137,7 @@ describe("a user mounts their server's home folder through the helper API", () =
 
   it("unmounts and leaves no container behind", async () => {
     await expect(sshmount.unmount(mount.name, world.options)).resolves.toEqual([mount.name]);
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
     await expect(sshmount.unmount(mount.name, world.options)).rejects.toMatchObject({ kind: "not-found" });
   });
 });
@@ -176,7 +176,7 @@ describe("failures are typed and leave nothing behind", () => {
     expect(error).toMatchObject({ kind: "auth-failed" });
     expect(error.facts.detail).toMatch(/Permission denied \(publickey\)/);
     expect(sshmount.describeError(error).hint).toContain("ssh wrongkey");
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 
   it("a host key not in known_hosts is host-key-unknown", async () => {
@@ -194,7 +194,7 @@ describe("failures are typed and leave nothing behind", () => {
       kind: "host-key-unknown",
       facts: { hostKey: { type: "ssh-ed25519", fingerprint: fingerprintOf(world.server.hostPublicKey.split(" ")[1]) } },
     });
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 
   it("a changed host key is host-key-changed", async () => {
@@ -209,18 +209,32 @@ describe("failures are typed and leave nothing behind", () => {
       `  UserKnownHostsFile "${changed}"`,
     ]);
     await expect(attempt("changedkey")).rejects.toMatchObject({ kind: "host-key-changed" });
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 
   it("a folder that does not exist is path-missing", async () => {
     await expect(attempt("server", "/no/such folder")).rejects.toMatchObject({ kind: "path-missing" });
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 
   it("a host that does not resolve is host-unreachable", async () => {
     await world.addHost(["Host nowhere", `  HostName nowhere-${world.id}.invalid`, "  User demo"]);
     await expect(attempt("nowhere")).rejects.toMatchObject({ kind: "host-unreachable" });
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
+  }, 120_000);
+
+  it("a port nothing listens on is host-unreachable, saying the connection was refused", async () => {
+    await world.addHost(["Host closedport", `  HostName ${world.server.serverName}`, "  Port 2", "  User demo"]);
+    const error = await attempt("closedport").catch((e) => e);
+    expect(error).toMatchObject({ kind: "host-unreachable" });
+    expect(error.facts.detail).toMatch(/Connection refused/);
+    expect(await world.leftovers()).toEqual([]);
+  }, 120_000);
+
+  it("an alias ssh would take for an option is refused before anything starts", async () => {
+    const error = await attempt("-oProxyCommand=touch /tmp/pwned").catch((e) => e);
+    expect(error).toMatchObject({ kind: "invalid-input" });
+    expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 });
 
@@ -289,7 +303,7 @@ describe("cancelling a mount", () => {
       },
     });
     await expect(attempt).rejects.toMatchObject({ kind: "cancelled", message: "Mount cancelled" });
-    expect(await world.mountContainers()).toEqual([]);
+    expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 });
 
@@ -301,7 +315,7 @@ describe("a server that does not answer", () => {
       const error = await mountServer("", "paused").catch((e) => e);
       expect(error).toMatchObject({ kind: "timeout" });
       expect(sshmount.describeError(error).hint).toContain("ssh server");
-      expect(await world.mountContainers()).toEqual([]);
+      expect(await world.leftovers()).toEqual([]);
     } finally {
       await server.unpause();
     }
