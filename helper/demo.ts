@@ -131,7 +131,8 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       ...(options.jumpHost ? ["DEMO_JUMP_HOST=yes"] : []),
       ...(options.passwordPrompt ? [`DEMO_PASSWORD_PROMPT=${options.passwordPrompt}`] : []),
     ],
-    HostConfig: { NetworkMode: network },
+    // The demo's stand-in for a remote host: like one, it is back after the engine restarts.
+    HostConfig: { NetworkMode: network, RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } },
   });
   try {
     for (const other of options.alsoOn ?? []) {

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -131,16 +133,40 @@ const LOST_CODES = new Set(["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ET
 
 /**
  * The engine went away after connectEngine found it (quit, restarted, crashed mid-mount): dockerode
- * then fails with the socket's own error, which would reach the user as "connect ENOENT …".
+ * then fails with the socket's own error ("connect ENOENT …"), or, while the engine shuts down, with
+ * the engine's own 500 for requests already under way ("transport is closing"). Either would reach the
+ * user as noise; a 500 counts only when the engine also refuses a new connection.
  */
-export function engineLost(error: unknown, endpoint: EngineEndpoint): SshmountError | undefined {
+export async function engineLost(error: unknown, endpoint: EngineEndpoint): Promise<SshmountError | undefined> {
   if (error instanceof SshmountError) return undefined;
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (!(code && LOST_CODES.has(code)) && !/socket hang up/.test(message ?? "")) return undefined;
+  const { code, message, statusCode } = (error ?? {}) as { code?: string; message?: string; statusCode?: number };
+  const socketGone = (code !== undefined && LOST_CODES.has(code)) || /socket hang up/.test(message ?? "");
+  const shuttingDown = (statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint));
+  if (!socketGone && !shuttingDown) return undefined;
   return new SshmountError(
     "docker-unavailable",
     `The Docker engine at ${endpoint.host} stopped answering`,
     { tried: [endpoint.host], detail: message },
     { cause: error },
   );
+}
+
+/**
+ * Whether the engine takes a new connection right now. A shutting-down engine first closes its socket
+ * but keeps serving connections already open (Node keeps them alive), so only a fresh one tells.
+ */
+export async function engineAcceptsConnections(endpoint: EngineEndpoint): Promise<boolean> {
+  const base = dockerOptions(endpoint);
+  const agent =
+    base.protocol === "https" ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  // docker-modem takes an agent; @types/dockerode does not list it.
+  const options: Docker.DockerOptions & { agent: http.Agent } = { ...base, agent, timeout: 2_000 };
+  try {
+    await new Docker(options).ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    agent.destroy();
+  }
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import { createTar } from "../docker/archive";
 import { containerLogs, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
+import { engineAcceptsConnections } from "../docker/engine";
 import { ensureImage } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
@@ -213,6 +214,7 @@ function checkAborted(signal: AbortSignal | undefined): void {
  * or turns its exit into the typed error its ssh output describes.
  */
 async function waitReady(
+  runtime: Runtime,
   container: Docker.Container,
   run: number,
   host: SshHostOptions,
@@ -229,6 +231,7 @@ async function waitReady(
     const current = runCount(events) >= run ? latestRun(events) : [];
     if (state.Running && statusFrom(state, current) === "ready") return;
     if (!state.Running && !state.Restarting) {
+      if (current.at(-1)?.type === "stopped") throw await stoppedMidMount(runtime, host.alias);
       const sshLines = current.flatMap((event) => (event.type === "ssh" ? [event.text] : []));
       // Invalid input makes the entrypoint exit before it prints "connecting", so look past the run.
       const errorLine = [...events].reverse().find((event) => event.type === "error");
@@ -243,6 +246,20 @@ async function waitReady(
     }
     await sleep(150);
   }
+}
+
+/** The entrypoint was told to stop before it served: the engine shutting down, or a `docker stop`. */
+async function stoppedMidMount(runtime: Runtime, alias: string): Promise<SshmountError> {
+  if (!(await engineAcceptsConnections(runtime.endpoint))) {
+    return new SshmountError("docker-unavailable", `The Docker engine shut down while ${alias} was being mounted`, {
+      alias,
+      tried: [runtime.endpoint.host],
+    });
+  }
+  return new SshmountError("mount-failed", `The mount container of ${alias} was stopped before it connected`, {
+    alias,
+    detail: "stopped from outside sshmount (docker stop?)",
+  });
 }
 
 /** How ssh -G is asked about a mount's hosts: the mount's own config file ("" means OpenSSH's default). */
@@ -291,7 +308,7 @@ export async function mount(
       await container.start();
       run += 1;
     }
-    await waitReady(container, run, host, remotePath, options);
+    await waitReady(runtime, container, run, host, remotePath, options);
     progress("ready", "Mounted");
     return describe(runtime, same.Id, { password: true, probe: options.probe });
   }
@@ -430,7 +447,7 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
         container = undefined;
       }
     }
-    await waitReady(container, 1, plan.host, plan.remotePath, options);
+    await waitReady(runtime, container, 1, plan.host, plan.remotePath, options);
     // Only a mount that worked once may come back by itself after a crash or an engine restart.
     await container.update({ RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } });
     options.onProgress?.({ step: "ready", message: "Mounted" });
@@ -539,7 +556,7 @@ export async function remount(runtime: Runtime, name: string, options: MountOpti
   options.onProgress?.({ step: "connecting", message: `Connecting to ${host.alias}` });
   if (summary.State === "running") await container.restart({ t: 5 });
   else await container.start();
-  await waitReady(container, run, host, labels[LABEL.remotePath] ?? "", options);
+  await waitReady(runtime, container, run, host, labels[LABEL.remotePath] ?? "", options);
   options.onProgress?.({ step: "ready", message: "Mounted" });
   return describe(runtime, summary.Id, { password: true, probe: options.probe });
 }

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as sshmount from "../../helper/index";
 import type { MountInfo, MountStatus } from "../../helper/index";
-import { createWorld, sha256, smb, smbTargetOf, type World } from "./harness";
+import { createWorld, sha256, smb, smbTargetOf, within, type World } from "./harness";
 
 const execFileAsync = promisify(execFile);
 
@@ -22,16 +22,6 @@ const mountServer = (name: string, alias = "server", sshConfig = world.server.ss
 
 const statusOf = async (mount: MountInfo): Promise<MountStatus | undefined> =>
   (await sshmount.list(world.options)).find((each) => each.name === mount.name)?.status;
-
-/** Polls `check` until it returns true; false when `ms` passed first. */
-async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await sleep(250);
-  }
-  return false;
-}
 
 /** The mount reads Welcome.txt with the server's bytes: it serves, not just lists a cached folder. */
 async function serves(mount: MountInfo): Promise<boolean> {

@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
 import { DEMO_IMAGE, startDemoServer, type DemoServer, type DemoServerOptions } from "../../helper/demo";
@@ -187,6 +188,16 @@ export async function sha256(file: string): Promise<string> {
 
 export async function logsOf(runtime: Runtime, name: string): Promise<string> {
   return containerLogs(runtime.docker.getContainer(name)).catch(() => "(no logs)");
+}
+
+/** Polls `check` until it returns true; false when `ms` passed first. */
+export async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await sleep(250);
+  }
+  return false;
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

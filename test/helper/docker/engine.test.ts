@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { currentContextHost, defaultSockets, dockerOptions, findEngine } from "../../../helper/docker/engine";
+import {
+  currentContextHost,
+  defaultSockets,
+  dockerOptions,
+  engineLost,
+  findEngine,
+} from "../../../helper/docker/engine";
+import { SshmountError } from "../../../helper/errors";
 
 let home: string;
 beforeAll(async () => {
@@ -81,5 +89,37 @@ describe("dockerOptions", () => {
     expect(() => dockerOptions({ source: "context", host: "ssh://me@build" })).toThrow(
       expect.objectContaining({ kind: "unsupported" }),
     );
+  });
+});
+
+describe("engineLost", () => {
+  const shuttingDown = Object.assign(new Error("(HTTP code 500) server error - transport is closing"), {
+    statusCode: 500,
+  });
+
+  it("turns the socket's own errors into docker-unavailable, and leaves sshmount's own errors alone", async () => {
+    const endpoint = { source: "option" as const, host: `unix://${home}/gone.sock` };
+    const refused = Object.assign(new Error("connect ENOENT gone.sock"), { code: "ENOENT" });
+    await expect(engineLost(refused, endpoint)).resolves.toMatchObject({ kind: "docker-unavailable" });
+    await expect(engineLost(new SshmountError("timeout", "slow", {}), endpoint)).resolves.toBeUndefined();
+  });
+
+  it("counts an engine's 500 only when the engine also refuses a new connection", async () => {
+    const socket = path.join(home, "engine.sock");
+    const endpoint = { source: "option" as const, host: `unix://${socket}` };
+    // A stand-in engine that answers Docker's ping, as a running engine answering a failed request does.
+    const server = http.createServer((_request, response) => response.end("OK"));
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      await expect(engineLost(shuttingDown, endpoint)).resolves.toBeUndefined();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await expect(engineLost(shuttingDown, endpoint)).resolves.toMatchObject({
+      kind: "docker-unavailable",
+      facts: { tried: [endpoint.host] },
+    });
+    const notFound = Object.assign(new Error("(HTTP code 404) no such container"), { statusCode: 404 });
+    await expect(engineLost(notFound, endpoint)).resolves.toBeUndefined();
   });
 });
