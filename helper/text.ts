@@ -6,3 +6,8 @@ export function hasControlCharacters(text: string): boolean {
   }
   return false;
 }
+
+/** Echoes user input in a message: quoted, escapes visible (a newline reads as \n), cut to `max` characters. */
+export function quoted(value: string, max = 60): string {
+  return value.length > max ? `${JSON.stringify(value.slice(0, max))}…` : JSON.stringify(value);
+}

@@ -1,5 +1,5 @@
 import { SshmountError } from "../errors";
-import { hasControlCharacters } from "../text";
+import { hasControlCharacters, quoted } from "../text";
 
 export const CONTAINER_PREFIX = "sshmount-";
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -43,12 +43,14 @@ export function parseTarget(target: string): { alias: string; remotePath: string
 
 export function validateMountName(name: string): string {
   if (reservedNames.has(name.toLowerCase())) {
-    throw new SshmountError("invalid-input", `"${name}" is reserved by Samba: choose another mount name`, { name });
+    throw new SshmountError("invalid-input", `${quoted(name)} is reserved by Samba: choose another mount name`, {
+      name,
+    });
   }
   if (!namePattern.test(name)) {
     throw new SshmountError(
       "invalid-input",
-      `"${name.slice(0, 70)}" is not a valid mount name: use 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      `${quoted(name)} is not a valid mount name: use 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
       { name },
     );
   }

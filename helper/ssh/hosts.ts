@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { CommandRunner } from "../process";
 import { readConfigTree, type ConfigSource } from "./config-tree";
-import { resolveHost } from "./options";
+import { resolveHost, validateAlias } from "./options";
 
 export interface HostEntry {
   alias: string;
@@ -74,6 +74,15 @@ async function writeCache(cacheFile: string, record: CacheRecord): Promise<void>
   await fs.rename(temporary, cacheFile);
 }
 
+function isUsableAlias(alias: string): boolean {
+  try {
+    validateAlias(alias);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** ssh -G runs this many at a time: enough to hide process start-up, few enough for a laptop. */
 const PARALLEL_RESOLVES = 8;
 
@@ -101,6 +110,8 @@ export async function listHosts(options: HostsOptions): Promise<HostEntry[]> {
   );
 
   const resolved = await mapBounded(aliases, PARALLEL_RESOLVES, async ({ alias, source }) => {
+    // A Host OpenSSH refuses by name (`Host a;b`) is no host `ssh ALIAS` reaches, not a broken config.
+    if (!isUsableAlias(alias)) return undefined;
     const host = await resolveHost(alias, { ...options, configFile: options.configFile, trace: true });
     // An alias whose Host line OpenSSH never applies (in a file included from a block that does not
     // match it) is not a host `ssh ALIAS` would reach.

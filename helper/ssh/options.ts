@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { SshmountError } from "../errors";
-import { hasControlCharacters } from "../text";
+import { hasControlCharacters, quoted } from "../text";
 import type { CommandRunner } from "../process";
 
 /** What OpenSSH itself resolved for one alias (`ssh -G`), with paths expanded for this machine. */
@@ -87,12 +87,25 @@ export function expandSshPath(value: string, context: TokenContext): string | un
   return expanded;
 }
 
+/**
+ * What OpenSSH refuses in a host name on its command line ("hostname contains invalid characters",
+ * ssh.c valid_hostname since 9.6, backported to Debian's 9.2): `ssh ALIAS` cannot use such a Host either.
+ */
+const REFUSED_BY_OPENSSH = /['`"$\\;&<>|(){}]/;
+
 /** Rejects what would be read as an ssh option or could never be a host: everything else goes to ssh as one argument. */
 export function validateAlias(alias: string): void {
   if (!alias || alias.length > 255 || alias.startsWith("-") || /\s/.test(alias) || hasControlCharacters(alias)) {
     throw new SshmountError(
       "invalid-input",
-      `"${alias.slice(0, 60)}" is not a host alias: use a Host name from your ssh config (no spaces, not starting with "-")`,
+      `${quoted(alias)} is not a host alias: use a Host name from your ssh config (no spaces, not starting with "-")`,
+      { alias },
+    );
+  }
+  if (REFUSED_BY_OPENSSH.test(alias)) {
+    throw new SshmountError(
+      "invalid-input",
+      `${quoted(alias)} cannot be used as a host: OpenSSH refuses host names with any of ' \` " $ \\ ; & < > | ( ) { }`,
       { alias },
     );
   }

@@ -30,6 +30,9 @@ const corpus = (ssh: string): Record<string, string> => ({
     "\tPort 2201",
     "Host alpha",
     "  User second-block-not-a-second-alias",
+    // OpenSSH refuses this name on its command line ("hostname contains invalid characters").
+    "Host semi;colon",
+    "  HostName semi.example",
     "Host *",
     "  ServerAliveInterval 30",
     `  Include ${ssh}/missing/*.conf ${ssh}/not-there ${ssh}/everywhere.conf`,

@@ -41,6 +41,29 @@ describe("validateAlias", () => {
   it("accepts ordinary aliases", () => {
     expect(() => validateAlias("user@web.example")).not.toThrow();
   });
+  it("echoes what it refuses on one line, escaped and cut short", () => {
+    const error = (() => {
+      try {
+        validateAlias(`a\nb${"x".repeat(300)}`);
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/^"a\\nbx+"… is not a host alias/);
+    expect(error?.message.length).toBeLessThan(200);
+  });
+  it.each([..."'`\"$\\;&<>|(){}"])("refuses %j in a name, as the OpenSSH here does", async (character) => {
+    const alias = `a${character}b`;
+    expect(() => validateAlias(alias)).toThrow(expect.objectContaining({ kind: "invalid-input" }));
+    const result = await runCommand("ssh", ["-G", "-F", "/dev/null", "--", alias]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("hostname contains invalid characters");
+  });
+  it.each([..."%^[!~+,:="])("leaves %j to OpenSSH, which takes it", async (character) => {
+    const alias = `a${character}b`;
+    expect(() => validateAlias(alias)).not.toThrow();
+    expect((await runCommand("ssh", ["-G", "-F", "/dev/null", "--", alias])).exitCode).toBe(0);
+  });
 });
 
 describe("toHostOptions", () => {
