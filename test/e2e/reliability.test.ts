@@ -116,6 +116,20 @@ describe("from another host on a LAN", () => {
       gatewayPublished: await connectFromLan(gateway, published),
     };
     expect(attempts).toEqual({ published: "closed", smb: "closed", gatewayPublished: "closed" });
+    // A scan of every port any sshmount container publishes, and SMB's own, on both addresses.
+    const ours = await world.runtime.docker.listContainers({ filters: { label: ["sshmount.role=mount"] } });
+    const ports = [
+      ...new Set([139, 445, ...ours.flatMap((c) => c.Ports.map((p) => p.PublicPort).filter(Boolean))]),
+    ].sort((a, b) => a - b);
+    const scan = await Promise.all(
+      [`${subnet}.1`, gateway].flatMap((host) =>
+        ports.map(async (port) => `${host}:${port} ${await connectFromLan(host, port)}`),
+      ),
+    );
+    process.stderr.write(
+      `reliability: LAN scan of ${scan.length} address:port pairs: ${scan.filter((r) => r.endsWith(" open")).length} open\n`,
+    );
+    expect(scan.filter((result) => result.endsWith(" open"))).toEqual([]);
     // Docker before Engine 28 lets a host that routes through this machine reach a published port's
     // container directly, so TCP may connect there; smbd's hosts allow refuses the session itself, even
     // with the right password.
