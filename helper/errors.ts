@@ -36,6 +36,8 @@ export interface ErrorFacts {
   line?: number;
   /** For auth-failed: the methods the server offered ("publickey", "password", "keyboard-interactive"). */
   authMethods?: string[];
+  /** For host-unreachable: false when the alias is no Host of the ssh config (a typo, or a bare host name). */
+  inConfig?: boolean;
   /** The key an unknown host presents, for host-key-unknown: what the user compares and may trust. */
   hostKey?: PresentedHostKey;
 }
@@ -101,6 +103,8 @@ function hintFor(error: SshmountError): string {
     case "host-key-changed":
       return `The server's host key differs from the one in your known_hosts. If the server was reinstalled, verify the new key with its administrator and run \`ssh-keygen -R ${facts.host ?? target}\`; otherwise do not connect.`;
     case "host-unreachable":
+      if (facts.inConfig === false)
+        return "Check the spelling: `sshmount hosts` lists the hosts of your ssh config, and any other name must resolve.";
       return `Check the host name, your network or VPN, and that \`ssh ${target}\` connects from this machine.`;
     case "path-missing":
       return `Check the path with \`ssh ${target} ls -d ${facts.remotePath ?? "PATH"}\`, or leave it empty to mount your home folder.`;

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import * as demoServer from "./demo";
-import { SshmountError } from "./errors";
+import { isSshmountError, SshmountError } from "./errors";
 import { openInFinder } from "./finder";
 import * as mounts from "./mount/mounts";
 import { engineLost } from "./docker/engine";
@@ -41,7 +41,28 @@ async function withEngine<T>(options: HelperOptions, work: (runtime: Runtime) =>
 export async function mount(alias: string, remotePath = "", options: MountOptions = {}): Promise<mounts.MountInfo> {
   mounts.validateMountRequest(alias, remotePath, options.name);
   options.onProgress?.({ step: "docker", message: "Checking Docker" });
-  return withEngine(options, (runtime) => mounts.mount(runtime, alias, remotePath, options));
+  try {
+    return await withEngine(options, (runtime) => mounts.mount(runtime, alias, remotePath, options));
+  } catch (error) {
+    throw await explainUnknownAlias(error, alias, options);
+  }
+}
+
+/**
+ * ssh takes an alias it has no Host for as a host name, so a typo reads "Could not resolve hostname".
+ * Only then is the host list (cached) asked, to say which of the two the user got wrong.
+ */
+async function explainUnknownAlias(error: unknown, alias: string, options: MountOptions): Promise<unknown> {
+  if (!isSshmountError(error) || error.kind !== "host-unreachable") return error;
+  if (!/Could not resolve hostname/.test(error.facts.detail ?? "")) return error;
+  const listed = await hosts(options).catch(() => undefined);
+  if (!listed || listed.some((host) => host.alias === alias)) return error;
+  return new SshmountError(
+    "host-unreachable",
+    `${alias} is not a Host in your ssh config, and it does not resolve as a host name`,
+    { ...error.facts, inConfig: false },
+    { cause: error },
+  );
 }
 
 export async function list(options: HelperOptions = {}): Promise<mounts.MountInfo[]> {

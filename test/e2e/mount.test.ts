@@ -219,7 +219,19 @@ describe("failures are typed and leave nothing behind", () => {
 
   it("a host that does not resolve is host-unreachable", async () => {
     await world.addHost(["Host nowhere", `  HostName nowhere-${world.id}.invalid`, "  User demo"]);
-    await expect(attempt("nowhere")).rejects.toMatchObject({ kind: "host-unreachable" });
+    const error = await attempt("nowhere").catch((e) => e);
+    expect(error).toMatchObject({ kind: "host-unreachable", message: "Cannot reach nowhere" });
+    expect(error.facts.inConfig).toBeUndefined();
+    expect(await world.leftovers()).toEqual([]);
+  }, 120_000);
+
+  it("an alias that is no Host of the config and no resolvable name is host-unreachable, saying so", async () => {
+    const error = await attempt(`sevrer-${world.id}.invalid`).catch((e) => e);
+    expect(error).toMatchObject({ kind: "host-unreachable", facts: { inConfig: false } });
+    expect(error.message).toBe(
+      `sevrer-${world.id}.invalid is not a Host in your ssh config, and it does not resolve as a host name`,
+    );
+    expect(sshmount.describeError(error).hint).toContain("sshmount hosts");
     expect(await world.leftovers()).toEqual([]);
   }, 120_000);
 
