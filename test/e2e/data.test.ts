@@ -56,7 +56,7 @@ describe("credentials are per mount", () => {
     first = await mountAs("first");
     second = await mountAs("second", "server", "Project Notes");
   }, 120_000);
-  afterAll(() => sshmount.unmountAll(world.options), 60_000);
+  afterAll(() => world.unmountAll(), 60_000);
 
   it("one mount's password opens neither the other's server nor, on its own server, the other's share", async () => {
     expect(first.smb.password).not.toBe(second.smb.password);
@@ -117,7 +117,7 @@ describe("hostile names", () => {
     expect(`${long}`.length).toBeGreaterThan(1024);
     const containers = [...mounts.map((m) => m.container), world.server.serverName];
     expect(await markerAnywhere(containers)).toBe(false);
-    await sshmount.unmountAll(world.options);
+    await world.unmountAll();
   }, 300_000);
 
   it("an alias OpenSSH takes, however odd, mounts literally under a safe default mount name; one it refuses is left out", async () => {

@@ -79,7 +79,7 @@ describe("one server hangs", () => {
     }
     expect(await within(30_000, () => serves(first))).toBe(true);
     expect(await within(5_000, async () => (await statusOf(first)) === "ready")).toBe(true);
-    await sshmount.unmountAll(world.options);
+    await world.unmountAll();
   }, 180_000);
 });
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
+import { unmount } from "../../helper/index";
 import { DEMO_IMAGE, startDemoServer, type DemoServer, type DemoServerOptions } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
 import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/mounts";
@@ -36,6 +37,8 @@ export interface World {
   /** Runs a command in the server container as the demo user; returns stdout. */
   onServer(args: string[]): Promise<string>;
   mountContainers(): Promise<Docker.ContainerInfo[]>;
+  /** Unmounts this world's mounts only: sshmount.unmountAll would take a developer's own mounts too. */
+  unmountAll(): Promise<void>;
   /** Names of this world's mount containers and of host-key scans on its network: what a failure may leave. */
   leftovers(): Promise<string[]>;
   close(): Promise<void>;
@@ -107,6 +110,10 @@ export async function createWorld(label: string, { dockerHost }: { dockerHost?: 
     async mountContainers() {
       const all = await runtime.docker.listContainers({ all: true, filters: { label: ["sshmount.role=mount"] } });
       return all.filter((info) => info.Labels["sshmount.name"]?.startsWith(prefix));
+    },
+    async unmountAll() {
+      const names = (await world.mountContainers()).map((info) => info.Labels["sshmount.name"]);
+      await Promise.all(names.map((name) => unmount(name, options)));
     },
     async leftovers() {
       const scans = await runtime.docker.listContainers({
