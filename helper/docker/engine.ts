@@ -141,8 +141,8 @@ export async function engineLost(error: unknown, endpoint: EngineEndpoint): Prom
   if (error instanceof SshmountError) return undefined;
   const { code, message, statusCode } = (error ?? {}) as { code?: string; message?: string; statusCode?: number };
   const socketGone = (code !== undefined && LOST_CODES.has(code)) || /socket hang up/.test(message ?? "");
-  const shuttingDown = (statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint));
-  if (!socketGone && !shuttingDown) return undefined;
+  const lost = socketGone || ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint)));
+  if (!lost) return undefined;
   return new SshmountError(
     "docker-unavailable",
     `The Docker engine at ${endpoint.host} stopped answering`,

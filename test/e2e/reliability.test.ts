@@ -110,26 +110,20 @@ describe("from another host on a LAN", () => {
     control.close();
     // …and it tries what an attacker on the café Wi-Fi would: our address, and a route into Docker.
     await ip("netns", "exec", namespace, "ip", "route", "add", `${containerIp}/32`, "via", `${subnet}.1`);
-    const attempts = {
-      published: await connectFromLan(`${subnet}.1`, published),
-      smb: await connectFromLan(`${subnet}.1`, 445),
-      gatewayPublished: await connectFromLan(gateway, published),
-    };
-    expect(attempts).toEqual({ published: "closed", smb: "closed", gatewayPublished: "closed" });
-    // A scan of every port any sshmount container publishes, and SMB's own, on both addresses.
+    // A scan of every port any sshmount container publishes (this mount's among them), and SMB's own.
     const ours = await world.runtime.docker.listContainers({ filters: { label: ["sshmount.role=mount"] } });
     const ports = [
       ...new Set([139, 445, ...ours.flatMap((c) => c.Ports.map((p) => p.PublicPort).filter(Boolean))]),
     ].sort((a, b) => a - b);
+    expect(ports).toContain(published);
     const scan = await Promise.all(
       [`${subnet}.1`, gateway].flatMap((host) =>
         ports.map(async (port) => `${host}:${port} ${await connectFromLan(host, port)}`),
       ),
     );
-    process.stderr.write(
-      `reliability: LAN scan of ${scan.length} address:port pairs: ${scan.filter((r) => r.endsWith(" open")).length} open\n`,
-    );
-    expect(scan.filter((result) => result.endsWith(" open"))).toEqual([]);
+    const open = scan.filter((result) => result.endsWith(" open"));
+    process.stderr.write(`reliability: LAN scan of ${scan.length} address:port pairs: ${open.length} open\n`);
+    expect(open).toEqual([]);
     // Docker before Engine 28 lets a host that routes through this machine reach a published port's
     // container directly, so TCP may connect there; smbd's hosts allow refuses the session itself, even
     // with the right password.
