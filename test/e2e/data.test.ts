@@ -102,6 +102,7 @@ describe("hostile names", () => {
 
   it("remote folders so named, one starting with '-', '..' in a path and a path of over 1 KiB mount literally", async () => {
     const long = Array.from({ length: 5 }, (_, i) => `${i}${"x".repeat(220)}`).join("/");
+    expect(long.length).toBeGreaterThan(1024);
     const folders = [...hostile, "-rf --help", long];
     for (const folder of folders) {
       await world.onServer(["mkdir", "-p", "--", folder]);
@@ -114,7 +115,6 @@ describe("hostile names", () => {
       expect(await smb(smbTargetOf(mount), ["ls"])).toContain("inside.txt");
       mounts.push(mount);
     }
-    expect(`${long}`.length).toBeGreaterThan(1024);
     const containers = [...mounts.map((m) => m.container), world.server.serverName];
     expect(await markerAnywhere(containers)).toBe(false);
     await world.unmountAll();
