@@ -155,30 +155,42 @@ export function smbTargetOf(mount: MountInfo): SmbTarget {
  * commands go through -c, with names quoted as smbclient's own parser expects.
  */
 export async function smb(target: SmbTarget, commands: string[], cwd?: string): Promise<string> {
+  return withAuthFile(target, async (auth, dir) => {
+    try {
+      const { stdout } = await execFileAsync(
+        "smbclient",
+        [
+          `//${target.host}/${target.share}`,
+          "-p",
+          String(target.port),
+          "-A",
+          auth,
+          "-m",
+          "SMB3",
+          "-c",
+          commands.join("; "),
+        ],
+        { cwd: cwd ?? dir, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      );
+      if (/NT_STATUS_/.test(stdout)) throw new Error(`smbclient reported an error:\n${stdout}`);
+      return stdout;
+    } catch (error) {
+      const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+      throw new Error(`smbclient ${commands.join("; ")} failed: ${(error as Error).message}\n${stdout}\n${stderr}`);
+    }
+  });
+}
+
+/**
+ * Samba's clients read the password from an authentication file (smbclient -A, smbtorture
+ * --authentication-file), never argv. `work` gets it and its private folder, both gone afterwards.
+ */
+export async function withAuthFile<T>(target: SmbTarget, work: (auth: string, dir: string) => Promise<T>): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-smb-"));
   const auth = path.join(dir, "auth");
   await fs.writeFile(auth, `username = ${target.user}\npassword = ${target.password}\n`, { mode: 0o600 });
   try {
-    const { stdout } = await execFileAsync(
-      "smbclient",
-      [
-        `//${target.host}/${target.share}`,
-        "-p",
-        String(target.port),
-        "-A",
-        auth,
-        "-m",
-        "SMB3",
-        "-c",
-        commands.join("; "),
-      ],
-      { cwd: cwd ?? dir, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    if (/NT_STATUS_/.test(stdout)) throw new Error(`smbclient reported an error:\n${stdout}`);
-    return stdout;
-  } catch (error) {
-    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`smbclient ${commands.join("; ")} failed: ${(error as Error).message}\n${stdout}\n${stderr}`);
+    return await work(auth, dir);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,4 @@
 import { execFile } from "node:child_process";
-import fs from "node:fs/promises";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type Docker from "dockerode";
@@ -10,7 +6,8 @@ import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
 import { createTar } from "../../helper/docker/archive";
 import { containerLogs, readContainerFile, removeContainer } from "../../helper/docker/containers";
-import { createWorld, smbTargetOf, type SmbTarget, type World } from "./harness";
+import { probeTcp } from "../../helper/reach";
+import { createWorld, smbTargetOf, withAuthFile, type SmbTarget, type World } from "./harness";
 
 /**
  * Issue F: Samba's own smbtorture smb2 tests against a mount's share and, in the same run, against the
@@ -188,11 +185,8 @@ function parseSubunit(output: string): Map<string, Result> {
 
 /** Runs TESTS against one share; the password goes in an auth file, not argv. */
 async function torture(target: SmbTarget): Promise<{ results: Map<string, Result>; seconds: number }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-smbtorture-"));
-  const auth = path.join(dir, "auth");
-  await fs.writeFile(auth, `username = ${target.user}\npassword = ${target.password}\n`, { mode: 0o600 });
-  const started = Date.now();
-  try {
+  return withAuthFile(target, async (auth, dir) => {
+    const started = Date.now();
     // smbtorture exits 1 when any test fails; its outcomes are in the stream either way.
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
@@ -216,9 +210,7 @@ async function torture(target: SmbTarget): Promise<{ results: Map<string, Result
       );
     });
     return { results: parseSubunit(stdout), seconds: (Date.now() - started) / 1000 };
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const resultOf = (results: Map<string, Result>, test: string): Result =>
@@ -278,25 +270,12 @@ async function startReference(
   await container.start();
   const host = (await container.inspect()).NetworkSettings.Networks[world.runtime.network].IPAddress;
   const deadline = Date.now() + 30_000;
-  while (!(await listens(host, 445))) {
+  while ((await probeTcp(host, 445, 1000)) !== "open") {
     if (Date.now() > deadline)
       throw new Error(`the reference smbd does not listen:\n${await containerLogs(container)}`);
     await sleep(200);
   }
   return { container, target: { ...target, host, port: 445 } };
-}
-
-function listens(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 1000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-    socket.once("timeout", () => done(false));
-  });
 }
 
 let world: World;
