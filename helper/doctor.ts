@@ -1,11 +1,10 @@
 import os from "node:os";
-import path from "node:path";
 import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { contextHash } from "./docker/image";
 import { describeError, type ErrorDescription } from "./errors";
 import { MOUNT_IMAGE } from "./mount/mounts";
-import { baseRuntime, findPackageRoot, type HelperOptions } from "./runtime";
+import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
 import { describeRuntime, detectRuntime, type RuntimeKind } from "./docker/runtime-kind";
 import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./reach";
@@ -55,8 +54,7 @@ async function reachOfRunningMount(
 /** What this machine offers sshmount, checked piece by piece so one failure does not hide the others. */
 export async function doctor(options: HelperOptions = {}): Promise<DoctorReport> {
   const base = baseRuntime(options);
-  const packageRoot = options.packageRoot ?? findPackageRoot();
-  const tag = `${MOUNT_IMAGE}:${await contextHash(path.join(packageRoot, "container"))}`;
+  const tag = `${MOUNT_IMAGE}:${await contextHash(mountImageDir(options.assetsPath))}`;
   const network = networkName(base.env);
   const report: DoctorReport = {
     platform: base.platform,

@@ -16,8 +16,8 @@ export interface HelperOptions {
   home?: string;
   platform?: NodeJS.Platform;
   run?: CommandRunner;
-  /** Folder holding container/ and demo/ (the package root); found from this file when not given. */
-  packageRoot?: string;
+  /** Folder holding container/, the mount image's build context: Raycast's environment.assetsPath; the package's assets/ when not given. */
+  assetsPath?: string;
   /** How SMB URLs address a share; "auto" probes the container IP and falls back to 127.0.0.1. */
   connection?: ConnectionMode;
 }
@@ -30,19 +30,31 @@ export interface Runtime {
   platform: NodeJS.Platform;
   run: CommandRunner;
   network: string;
+  /** The package root (demo/ is there); the CLI's only, a Raycast bundle has none. */
   packageRoot: string;
+  /** The mount image's build context (see mountImageDir). */
+  mountImageDir: string;
   connection: ConnectionMode;
 }
 
-/** Walks up from this module to the folder with container/Dockerfile: the same code runs from helper/ and bin/. */
+/** Walks up from this module to the folder with assets/container/Dockerfile: the same code runs from helper/ and bin/. */
 export function findPackageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
   let dir = start;
   for (;;) {
-    if (fs.existsSync(path.join(dir, "container", "Dockerfile"))) return dir;
+    if (fs.existsSync(path.join(dir, "assets", "container", "Dockerfile"))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`container/Dockerfile not found above ${start}`);
+    if (parent === dir) throw new Error(`assets/container/Dockerfile not found above ${start}`);
     dir = parent;
   }
+}
+
+/**
+ * The mount image's build context, the same folder for both clients: a Raycast bundle ships only its
+ * assets/, so the files live in assets/container (container/ is a link to it). Raycast passes its
+ * assetsPath; the CLI uses its package's assets/.
+ */
+export function mountImageDir(assetsPath: string = path.join(findPackageRoot(), "assets")): string {
+  return path.join(assetsPath, "container");
 }
 
 /** sshmount's own cache folder (demo keys, the host list); never the user's ~/.ssh. */
@@ -63,17 +75,22 @@ export function baseRuntime(options: HelperOptions = {}) {
 export async function createRuntime(options: HelperOptions = {}): Promise<Runtime> {
   const base = baseRuntime(options);
   const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
-  let packageRoot = options.packageRoot;
+  let packageRoot: string | undefined;
+  let imageDir: string | undefined;
   return {
     ...base,
     docker,
     endpoint,
     network: networkName(base.env),
     connection: options.connection ?? "auto",
-    // Looked up only when an image must be built: a bundle without container/ can still list and open.
+    // Looked up only when an image must be built: a Raycast bundle has no package root, and listing needs neither.
     get packageRoot() {
       packageRoot ??= findPackageRoot();
       return packageRoot;
+    },
+    get mountImageDir() {
+      imageDir ??= mountImageDir(options.assetsPath);
+      return imageDir;
     },
   };
 }

@@ -321,7 +321,7 @@ export async function mount(
   const name = options.name ?? freeName(defaultMountName(alias, remotePath), taken);
 
   const image = await ensureImage(runtime.docker, {
-    dir: path.join(runtime.packageRoot, "container"),
+    dir: runtime.mountImageDir,
     repository: MOUNT_IMAGE,
     onProgress: ({ line }) => progress("image", "Building the container image (first run only)", line),
   });

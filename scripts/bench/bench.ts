@@ -102,7 +102,7 @@ async function setUp(): Promise<Bench> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-bench-"));
   const env = { ...process.env, HOME: dir, SSHMOUNT_NETWORK: `sshmount-bench-${id}` };
   const runtime = await createRuntime({ env, home: dir });
-  await ensureImage(runtime.docker, { dir: path.join(runtime.packageRoot, "container"), repository: MOUNT_IMAGE });
+  await ensureImage(runtime.docker, { dir: runtime.mountImageDir, repository: MOUNT_IMAGE });
   await ensureImage(runtime.docker, { dir: path.join(runtime.packageRoot, "demo/sshd"), repository: DEMO_IMAGE });
   const server = `sshmount-bench-${id}-sshd`;
   const demo = await startDemoServer(runtime, {

@@ -27,8 +27,9 @@ export function preferences(): Required<Preferences> {
 }
 
 /**
- * What every helper call gets from the user's preferences. The image is built from the copy of
- * container/ that the build puts in assets/; Raycast runs this extension on macOS only.
+ * What every helper call gets from the user's preferences. The image is built from assets/container,
+ * which the bundle ships (Raycast ships nothing else of the repository); Raycast runs this extension
+ * on macOS only.
  */
 export function helperOptions(): HelperOptions & { sshConfig?: string } {
   const prefs = preferences();
@@ -36,7 +37,7 @@ export function helperOptions(): HelperOptions & { sshConfig?: string } {
     ...(prefs.dockerSocket ? { dockerSocket: expandHome(prefs.dockerSocket) } : {}),
     ...(prefs.sshConfig ? { sshConfig: expandHome(prefs.sshConfig) } : {}),
     connection: prefs.connectionMode,
-    packageRoot: environment.assetsPath,
+    assetsPath: environment.assetsPath,
     platform: "darwin",
   };
 }

@@ -46,7 +46,7 @@ export interface World {
 
 async function timeImageBuild(runtime: Runtime, dir: string, repository: string): Promise<void> {
   const started = Date.now();
-  const image = await ensureImage(runtime.docker, { dir: path.join(runtime.packageRoot, dir), repository });
+  const image = await ensureImage(runtime.docker, { dir, repository });
   if (image.built) process.stderr.write(`e2e: built ${image.tag} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
@@ -64,8 +64,8 @@ export async function createWorld(label: string, { dockerHost }: { dockerHost?: 
   const options: HelperOptions = { env, home: dir };
   const runtime = await createRuntime(options);
   // Idempotent: the first world of a run pays for a cold build, every later one finds the images.
-  await timeImageBuild(runtime, "container", MOUNT_IMAGE);
-  await timeImageBuild(runtime, "demo/sshd", DEMO_IMAGE);
+  await timeImageBuild(runtime, runtime.mountImageDir, MOUNT_IMAGE);
+  await timeImageBuild(runtime, path.join(runtime.packageRoot, "demo/sshd"), DEMO_IMAGE);
   const server = await startDemoServer(runtime, {
     serverName: `sshmount-e2e-${id}-sshd`,
     alias: "server",

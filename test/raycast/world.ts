@@ -67,9 +67,6 @@ export function createUiWorld(preferences: Record<string, unknown> = {}): UiWorl
     },
   });
   store.environment.supportPath = path.join(dir, "support");
-  // The bundle's assets folder holds a copy of container/ (scripts/sync-assets.mjs); the repository
-  // root holds the original, so the image tag the helper computes is the same.
-  store.environment.assetsPath = path.resolve(".");
   return { dir, sshConfig, knownHosts, store, engine: resetEngine(), processes: resetProcesses() };
 }
 
