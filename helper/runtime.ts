@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { networkName } from "./docker/network";
-import { runCommand, type CommandRunner } from "./process";
+import { osascriptRunner, runCommand, type AppleScriptRunner, type CommandRunner } from "./process";
 import type { ConnectionMode } from "./reach";
 
 /** Everything the verbs touch outside themselves, injectable so tests never patch globals. */
@@ -16,6 +16,8 @@ export interface HelperOptions {
   home?: string;
   platform?: NodeJS.Platform;
   run?: CommandRunner;
+  /** Runs the AppleScript that mounts a share (the script on stdin); `osascript -` through `run` when not given. */
+  appleScript?: AppleScriptRunner;
   /** Folder holding container/ and demo/ (the package root); found from this file when not given. */
   packageRoot?: string;
   /** How SMB URLs address a share; "auto" probes the container IP and falls back to 127.0.0.1. */
@@ -29,6 +31,7 @@ export interface Runtime {
   home: string;
   platform: NodeJS.Platform;
   run: CommandRunner;
+  appleScript: AppleScriptRunner;
   network: string;
   packageRoot: string;
   connection: ConnectionMode;
@@ -52,11 +55,13 @@ export function cacheDir(runtime: { env: NodeJS.ProcessEnv; home: string }): str
 
 export function baseRuntime(options: HelperOptions = {}) {
   const env = options.env ?? process.env;
+  const run = options.run ?? runCommand;
   return {
     env,
     home: options.home ?? env.HOME ?? os.homedir(),
     platform: options.platform ?? process.platform,
-    run: options.run ?? runCommand,
+    run,
+    appleScript: options.appleScript ?? osascriptRunner(run),
   };
 }
 
