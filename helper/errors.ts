@@ -149,20 +149,19 @@ function hintFor(error: SshmountError): string {
 }
 
 function finderHint(facts: ErrorFacts): string {
-  const byHand = `Or connect by hand: Finder → Go → Connect to Server (⌘K), ${facts.url ?? "the smb:// URL"}.`;
   switch (facts.finder) {
     case "cancelled":
-      return `A macOS dialog was closed before the share was mounted. Run \`sshmount open\` again and answer it. ${byHand}`;
+      return "A macOS dialog was closed before the share was mounted. Run `sshmount open NAME` again and answer it.";
     case "not-permitted":
-      return `Allow the app that ran sshmount (Terminal, iTerm, Raycast) in ${facts.permission?.name ?? "System Settings → Privacy & Security → Automation"}, then run \`sshmount open\` again.`;
+      return `Allow the app that ran sshmount (Terminal, iTerm, Raycast) in ${facts.permission?.name ?? "System Settings → Privacy & Security → Automation"}, then run \`sshmount open NAME\` again.`;
     case "login-refused":
       return "The share refused sshmount's own login. `sshmount remount NAME` restarts its server with the same password; if it still refuses, unmount and mount again.";
     case "unreachable":
-      return `Finder could not reach the share. \`sshmount doctor\` checks the route to the container; \`sshmount open NAME --connect localhost\` uses a port on 127.0.0.1 instead. ${byHand}`;
+      return "Finder could not reach the share. `sshmount doctor` checks the route to the container; `sshmount open NAME --connect localhost` uses a port on 127.0.0.1 instead.";
     case "timeout":
-      return `macOS did not finish in time; a dialog may still be open. Answer or close it, then run \`sshmount open\` again. ${byHand}`;
+      return "macOS did not finish in time; a dialog may still be open. Answer or close it, then run `sshmount open NAME` again.";
     default:
-      return `See osascript's words above. ${byHand}`;
+      return "See osascript's words above, then try `sshmount open NAME` again; `sshmount doctor` checks the route to the container.";
   }
 }
 

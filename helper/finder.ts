@@ -78,16 +78,17 @@ const failureCodes: Record<number, { finder: FinderFailure; what: string; permis
   // errAEEventNotPermitted / errAEEventWouldRequireUserConsent: Apple Core Services, AppleEvents.h.
   [-1743]: { finder: "not-permitted", what: "macOS did not allow Apple events", permission: automation },
   [-1744]: { finder: "not-permitted", what: "macOS wants consent to send Apple events", permission: automation },
-  // errAETimeout: AppleScript Language Guide, "Apple event timed out."
+  // errAETimeout: AppleScript Language Guide, "Apple event timed out." (a dialog left unanswered, inferred).
   [-1712]: { finder: "timeout", what: "macOS did not answer in time" },
   // afpUserNotAuth, afpAccessDenied: "the user was not authenticated; usually the password is
-  // incorrect", "access was denied" (MountVolume in Microsoft's Word for Mac reference); inferred for SMB.
+  // incorrect", "access was denied" (WordBasic's MountVolume reference, Word for the Mac, MSDN 1998);
+  // inferred for SMB.
   [-5023]: { finder: "login-refused", what: "the server refused the login" },
   [-5000]: { finder: "login-refused", what: "the server denied access to the share" },
   // afpMiscErr: what osascript printed when macOS's "There was a problem connecting to the server"
   // alert stood (cryptomator/cryptomator#1533, #1368); "could not connect" is inferred from that alert.
   [-5014]: { finder: "unreachable", what: "macOS could not connect to the server" },
-  // afpNoServer: "the specified server is not responding" (the same Word reference); inferred for SMB.
+  // afpNoServer: "the specified server is not responding" (the same WordBasic reference); inferred for SMB.
   [-5016]: { finder: "unreachable", what: "the server did not respond" },
   // ioErr (MacErrors.h "I/O error"): inferred to be a connection that broke while mounting.
   [-36]: { finder: "unreachable", what: "the connection to the server failed" },
@@ -99,7 +100,8 @@ const executionError = /(?:execution|syntax) error: (.*) \((-?\d+)\)\s*$/m;
 /**
  * The typed error for a failed mount script, from what the runner threw: osascript's stderr (on the
  * error's `stderr`, else in its message), or a timeout. The words are localised, so only the number
- * decides; the password is masked wherever osascript might have echoed part of the script.
+ * decides; the password is masked wherever osascript might have echoed part of the script (a syntax
+ * error quotes it).
  */
 export function mountFailure(error: unknown, url: string, password: string): SshmountError {
   const fields = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
@@ -120,7 +122,8 @@ export function mountFailure(error: unknown, url: string, password: string): Ssh
     ...(code !== undefined ? { code } : {}),
     ...(known?.permission ? { permission: known.permission } : {}),
   };
-  return new SshmountError("finder-failed", `Finder could not mount ${url}: ${what}`, facts, { cause: error });
+  // No `cause`: the runner's error holds osascript's words unmasked.
+  return new SshmountError("finder-failed", `Finder could not mount ${url}: ${what}`, facts);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
+import { describeError } from "../../helper/errors";
 import {
   ejectInFinder,
   findVolume,
@@ -138,6 +139,16 @@ describe("osascript's failures", () => {
       }
     });
   }
+
+  it("says what to do for each failure, and where to grant a refused permission", () => {
+    const hints = Object.values(osascriptFailures).map((fixture) => {
+      const { kind, message, hint } = describeError(mountFailure({ stderr: fixture.stderr }, url, share.password));
+      expect([kind, message]).toEqual(["finder-failed", expect.stringContaining(url)]);
+      if (fixture.permission) expect(hint).toContain("System Settings → Privacy & Security → Automation");
+      return [fixture.finder, hint];
+    });
+    expect(new Set(hints.map(([, hint]) => hint)).size).toBe(new Set(hints.map(([finder]) => finder)).size);
+  });
 
   it("names the Automation pane and the URL that opens it", () => {
     const error = mountFailure(
