@@ -249,8 +249,9 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
       return;
     case "open": {
       const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
-      if (flags.json) io.stdout(json({ ...mountJson(result.mount, false), opened: result.opened }));
-      else if (result.opened) io.stdout(`Opened ${result.mount.smb.url} in Finder\n`);
+      if (flags.json)
+        io.stdout(json({ ...mountJson(result.mount, false), opened: result.opened, volume: result.volume }));
+      else if (result.opened) io.stdout(`Opened ${result.mount.smb.url} in Finder at ${result.volume}\n`);
       else
         io.stdout(
           `${result.mount.smb.url}\n(no Finder on this system: connect with any SMB client, user ${result.mount.smb.user})\n`,

@@ -20,7 +20,8 @@ export type ErrorKind =
   | "not-found"
   | "invalid-input"
   | "unsupported"
-  | "internal";
+  | "internal"
+  | "finder-failed";
 
 export interface ErrorFacts {
   /** The exact text ssh, sshfs or Docker printed, when there is one. */
@@ -40,6 +41,24 @@ export interface ErrorFacts {
   inConfig?: boolean;
   /** The key an unknown host presents, for host-key-unknown: what the user compares and may trust. */
   hostKey?: PresentedHostKey;
+  /** For finder-failed: the smb:// URL macOS was asked to mount. */
+  url?: string;
+  /** For finder-failed: the AppleScript error number osascript printed, e.g. -1743. */
+  code?: number;
+  /** For finder-failed: what went wrong, read from `code`. */
+  finder?: FinderFailure;
+  /** For finder-failed: where in System Settings the user grants what macOS refused. */
+  permission?: SettingsPane;
+}
+
+/** How mounting a share through `mount volume` failed (finder-failed). */
+export type FinderFailure = "cancelled" | "not-permitted" | "login-refused" | "unreachable" | "timeout" | "other";
+
+export interface SettingsPane {
+  /** As the user finds it: "System Settings → Privacy & Security → Automation". */
+  name: string;
+  /** Opens the pane: an `x-apple.systempreferences:` URL. */
+  url: string;
 }
 
 export interface PresentedHostKey {
@@ -124,6 +143,25 @@ function hintFor(error: SshmountError): string {
       return "See `sshmount doctor` for what this machine supports.";
     case "internal":
       return "This is a bug in sshmount; please report it with `sshmount doctor --json` output.";
+    case "finder-failed":
+      return finderHint(facts);
+  }
+}
+
+function finderHint(facts: ErrorFacts): string {
+  switch (facts.finder) {
+    case "cancelled":
+      return "A macOS dialog was closed before the share was mounted. Run `sshmount open NAME` again and answer it.";
+    case "not-permitted":
+      return `Allow the app that ran sshmount (Terminal, iTerm, Raycast) in ${facts.permission?.name ?? "System Settings → Privacy & Security → Automation"}, then run \`sshmount open NAME\` again.`;
+    case "login-refused":
+      return "The share refused sshmount's own login. `sshmount remount NAME` restarts its server with the same password; if it still refuses, unmount and mount again.";
+    case "unreachable":
+      return "Finder could not reach the share. `sshmount doctor` checks the route to the container; `sshmount open NAME --connect localhost` uses a port on 127.0.0.1 instead.";
+    case "timeout":
+      return "macOS did not finish in time; a dialog may still be open. Answer or close it, then run `sshmount open NAME` again.";
+    default:
+      return "See osascript's words above, then try `sshmount open NAME` again; `sshmount doctor` checks the route to the container.";
   }
 }
 

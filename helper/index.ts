@@ -18,6 +18,7 @@ export type { MountInfo, MountProgress, MountStep, SmbInfo } from "./mount/mount
 export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
+export { APPLESCRIPT_TIMEOUT_MS, type AppleScriptRunner } from "./process";
 export type { ConnectionChoice, ConnectionMode } from "./reach";
 export { classifyRoute, INSTALL_CONNECTOR, type RouteVerdict, type RouteVia } from "./route";
 
@@ -91,6 +92,8 @@ export interface OpenResult {
   mount: mounts.MountInfo;
   /** False where there is no Finder (Linux): the caller shows the URL instead. */
   opened: boolean;
+  /** The Finder volume the share was mounted on, e.g. /Volumes/web (macOS). */
+  volume?: string;
 }
 
 /**
@@ -107,9 +110,8 @@ async function openWith(runtime: Runtime, name: string | undefined, options: Mou
   if (target.status === "stopped" || target.status === "error") {
     target = await mounts.start(runtime, target.name, options);
   }
-  const opened = await openInFinder(
+  const volume = await openInFinder(
     {
-      url: target.smb.url,
       host: target.smb.host,
       port: target.smb.port,
       share: target.smb.share,
@@ -117,9 +119,9 @@ async function openWith(runtime: Runtime, name: string | undefined, options: Mou
       password: target.smb.password ?? "",
     },
     runtime.platform,
-    runtime.run,
+    runtime,
   );
-  return { mount: target, opened };
+  return { mount: target, opened: volume !== undefined, ...(volume ? { volume } : {}) };
 }
 
 export async function demo(options: MountOptions = {}): Promise<mounts.MountInfo> {

@@ -52,3 +52,28 @@ export const runCommand: CommandRunner = async (file, args, options = {}) => {
     timedOut: Boolean(result.timedOut),
   };
 };
+
+/**
+ * Runs an AppleScript and resolves with what it printed; rejects with an error whose `stderr` holds
+ * osascript's own words (the shape @raycast/utils' runAppleScript throws too). The script is the only
+ * input, so a secret in it never reaches any argv.
+ */
+export type AppleScriptRunner = (script: string) => Promise<string>;
+
+/** Long enough for the user to answer a dialog macOS shows while it mounts a share. */
+export const APPLESCRIPT_TIMEOUT_MS = 60_000;
+
+/** The CLI's runner: `osascript -` reads the script from stdin. */
+export function osascriptRunner(run: CommandRunner): AppleScriptRunner {
+  return async (script) => {
+    const result = await run("/usr/bin/osascript", ["-"], { input: script, timeoutMs: APPLESCRIPT_TIMEOUT_MS });
+    if (result.exitCode === 0 && !result.timedOut) return result.stdout;
+    const failed = result.timedOut
+      ? `timed out after ${APPLESCRIPT_TIMEOUT_MS} milliseconds`
+      : `exit ${result.exitCode}`;
+    throw Object.assign(new Error(`osascript ${failed}: ${result.stderr.trim()}`), {
+      stderr: result.stderr,
+      timedOut: result.timedOut,
+    });
+  };
+}

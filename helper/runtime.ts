@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { networkName } from "./docker/network";
-import { runCommand, type CommandRunner } from "./process";
+import { osascriptRunner, runCommand, type AppleScriptRunner, type CommandRunner } from "./process";
 import type { ConnectionMode } from "./reach";
 
 /** Everything the verbs touch outside themselves, injectable so tests never patch globals. */
@@ -18,6 +18,8 @@ export interface HelperOptions {
   run?: CommandRunner;
   /** Folder holding container/, the mount image's build context: Raycast's environment.assetsPath; the package's assets/ when not given. */
   assetsPath?: string;
+  /** Runs the AppleScript that mounts a share (the script on stdin); `osascript -` through `run` when not given. */
+  appleScript?: AppleScriptRunner;
   /** How SMB URLs address a share; "auto" probes the container IP and falls back to 127.0.0.1. */
   connection?: ConnectionMode;
 }
@@ -29,6 +31,7 @@ export interface Runtime {
   home: string;
   platform: NodeJS.Platform;
   run: CommandRunner;
+  appleScript: AppleScriptRunner;
   network: string;
   /** The package root (demo/ is there); the CLI's only, a Raycast bundle has none. */
   packageRoot: string;
@@ -64,11 +67,13 @@ export function cacheDir(runtime: { env: NodeJS.ProcessEnv; home: string }): str
 
 export function baseRuntime(options: HelperOptions = {}) {
   const env = options.env ?? process.env;
+  const run = options.run ?? runCommand;
   return {
     env,
     home: options.home ?? env.HOME ?? os.homedir(),
     platform: options.platform ?? process.platform,
-    run: options.run ?? runCommand,
+    run,
+    appleScript: options.appleScript ?? osascriptRunner(run),
   };
 }
 

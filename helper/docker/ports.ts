@@ -2,7 +2,7 @@ import net from "node:net";
 
 /**
  * A loopback port that is free right now, for a mount's published SMB port. Docker would pick one
- * itself, but a new one on every container start: Finder's volume, the Keychain item and the URL the
+ * itself, but a new one on every container start: Finder's volume and the URL the
  * user copied would all point at a dead port after a restart. A port chosen once stays the mount's own.
  */
 export async function freeLoopbackPort(): Promise<number> {

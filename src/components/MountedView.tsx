@@ -9,7 +9,7 @@ export function MountedView({ mount }: { mount: MountInfo }) {
   const unrouted = connection?.mode === "localhost" && (connection.via === "none" || connection.via === "vpn");
   const markdown = [
     `# ${mount.alias}:${mount.remotePath} is mounted`,
-    `Finder connects to \`${mount.smb.url}\` as \`${mount.smb.user}\`; the password goes to your Keychain when Finder opens the share.`,
+    `Finder connects to \`${mount.smb.url}\` as \`${mount.smb.user}\` with the mount's own password, which sshmount gives macOS each time it opens the share.`,
     ...(connection
       ? [
           `**Connection:** ${connection.mode === "bridge" ? "the container's IP" : "a port on localhost"}, because ${connection.reason}`,

@@ -1,7 +1,8 @@
 import os from "node:os";
 import path from "node:path";
 import { environment, getPreferenceValues } from "@raycast/api";
-import type { ConnectionMode, HelperOptions } from "../../helper";
+import { runAppleScript } from "@raycast/utils";
+import { APPLESCRIPT_TIMEOUT_MS, type ConnectionMode, type HelperOptions } from "../../helper";
 
 export interface Preferences {
   sshConfig?: string;
@@ -39,5 +40,10 @@ export function helperOptions(): HelperOptions & { sshConfig?: string } {
     connection: prefs.connectionMode,
     assetsPath: environment.assetsPath,
     platform: "darwin",
+    // @raycast/utils 2.3 runAppleScript spawns `osascript` with no script argument and writes the
+    // script to its stdin (`spawned.stdin.end(script)`); only its optional `args` array would reach
+    // argv (after "-"), so none is passed and the share's password stays out of every process list.
+    // Without `humanReadableOutput: false` there is no -ss: the volume path comes back unquoted.
+    appleScript: (script) => runAppleScript(script, { timeout: APPLESCRIPT_TIMEOUT_MS }),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A stand-in for execa at the helper's command runner: OpenSSH's own tools (ssh -G, ssh-keygen) run for
- * real on the test's files; the macOS programs Finder needs (security, open, mount, diskutil) are recorded and answered
+ * real on the test's files; the macOS programs Finder needs (open, mount, diskutil) are recorded and answered
  * as scripted, because this machine has no macOS.
  */
 import { spawnSync } from "node:child_process";
@@ -36,7 +36,7 @@ export function resetProcesses(): ProcessState {
 }
 
 const realTools = new Set(["ssh", "ssh-keygen"]);
-const macTools = new Set(["/usr/bin/security", "/usr/bin/open", "/sbin/mount", "/usr/sbin/diskutil", "/sbin/umount"]);
+const macTools = new Set(["/usr/bin/open", "/sbin/mount", "/usr/sbin/diskutil", "/sbin/umount"]);
 
 export async function execa(
   file: string,

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { resetStore, type Store } from "./api";
+import { resetAppleScripts, type AppleScriptState } from "./fake-applescript";
 import { resetEngine, type EngineState } from "./fake-engine";
 import { resetProcesses, type ProcessState } from "./fake-processes";
 
@@ -13,6 +14,7 @@ export interface UiWorld {
   store: Store;
   engine: EngineState;
   processes: ProcessState;
+  appleScripts: AppleScriptState;
 }
 
 /** A host key the scripted servers present (ed25519, made once by ssh-keygen for these tests). */
@@ -20,7 +22,7 @@ export const SERVER_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C
 
 /**
  * A fresh Raycast install for one test: an ssh config with a few hosts, a client key, known_hosts,
- * the user's preferences, and an engine, process table and Raycast store with nothing in them.
+ * the user's preferences, and an engine, process table, AppleScript log and Raycast store with nothing in them.
  */
 export function createUiWorld(preferences: Record<string, unknown> = {}): UiWorld {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sshmount-ui-"));
@@ -67,7 +69,15 @@ export function createUiWorld(preferences: Record<string, unknown> = {}): UiWorl
     },
   });
   store.environment.supportPath = path.join(dir, "support");
-  return { dir, sshConfig, knownHosts, store, engine: resetEngine(), processes: resetProcesses() };
+  return {
+    dir,
+    sshConfig,
+    knownHosts,
+    store,
+    engine: resetEngine(),
+    processes: resetProcesses(),
+    appleScripts: resetAppleScripts(),
+  };
 }
 
 export function removeUiWorld(world: UiWorld | undefined): void {

@@ -1,10 +1,16 @@
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { osascriptFailures } from "../fixtures/osascript-failures";
+import { osascriptError } from "../raycast/fake-applescript";
 import { render, waitFor, type Ui } from "../raycast/render";
 import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
 jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+jest.unstable_mockModule("@raycast/utils", () =>
+  import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
+);
 const { default: ListMounts } = await import("../../src/list-mounts");
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
@@ -75,18 +81,35 @@ describe("List Mounts", () => {
     expect(view.actionTitles(view.item("beta"))).not.toContain("Copy SMB URL");
   });
 
-  it("opens a mount in Finder with its password in the Keychain (through stdin), and remembers it as the last mount", async () => {
+  it("opens a mount in Finder: the password only inside the AppleScript, no args, no Keychain; remembers it as the last mount", async () => {
     const mount = await mountAs("web", "alpha");
     const view = await openList(["alpha"]);
     await view.action("Open in Finder", view.item("alpha"));
     await view.waitFor(() => expect(lastToast()?.title).toBe("Opened alpha in Finder"));
-    const keychain = world.processes.calls.find((call) => call.file === "/usr/bin/security");
-    expect(keychain?.input).toContain(`-w ${mount.smb.password}\n`);
-    expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")?.args).toEqual([mount.smb.url]);
+    const [call] = world.appleScripts.calls;
+    expect(world.appleScripts.calls).toHaveLength(1);
+    expect(call.script).toContain(`mount volume "${mount.smb.url}" as user name "sshmount"`);
+    expect(call.script).toContain(`with password "${mount.smb.password}"`);
+    expect(call.rest.some(Array.isArray)).toBe(false);
+    expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")?.args).toEqual(["/Volumes/alpha"]);
+    const argv = world.processes.calls.flatMap((call) => [call.file, ...call.args]);
+    expect(argv.filter((word) => word.includes(mount.smb.password ?? "?"))).toEqual([]);
+    expect(argv.map((word) => path.basename(word))).not.toContain("security");
     expect(world.store.localStorage.get("last-mount")).toBe("alpha");
 
     await view.action("Copy SMB URL", view.item("alpha"));
     expect(world.store.clipboard).toEqual([mount.smb.url]);
+  });
+
+  it("says which permission macOS refused and where to grant it, and opens no folder", async () => {
+    await mountAs("web", "alpha");
+    const view = await openList(["alpha"]);
+    world.appleScripts.answer = () => osascriptError(osascriptFailures["Automation refused"].stderr);
+    await view.action("Open in Finder", view.item("alpha"));
+    await view.waitFor(() => expect(lastToast()?.style).toBe("FAILURE"));
+    expect(lastToast()?.title).toMatch(/^Finder could not mount smb:\/\/.*: macOS did not allow Apple events/);
+    expect(lastToast()?.message).toContain("System Settings → Privacy & Security → Automation");
+    expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")).toBeUndefined();
   });
 
   it("shows a mount's log", async () => {

@@ -10,6 +10,9 @@ import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../rayca
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
 jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+jest.unstable_mockModule("@raycast/utils", () =>
+  import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
+);
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 
 let world: UiWorld;
@@ -110,10 +113,15 @@ describe("Mount SSH Host: mounting", () => {
 
     const [container] = mountContainers();
     expect(container.labels).toMatchObject({ "sshmount.alias": "web", "sshmount.remote-path": "projects" });
-    const keychain = world.processes.calls.find((call) => call.file === "/usr/bin/security");
     const password = container.files.get("/etc/sshmount/smb_password")?.toString() ?? "";
-    expect(keychain?.input).toContain(`-w ${password}\n`);
-    expect(keychain?.args).toEqual(["-i"]);
+    expect(world.appleScripts.calls.map((call) => call.script)).toEqual([
+      expect.stringContaining(`with password "${password}"`),
+    ]);
+    expect(world.appleScripts.calls[0].rest.some(Array.isArray)).toBe(false);
+    expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")?.args).toEqual([
+      "/Volumes/web-projects",
+    ]);
+    expect(JSON.stringify(world.processes.calls.map((call) => call.args))).not.toContain(password);
     expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
   });
 

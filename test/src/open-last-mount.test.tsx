@@ -5,6 +5,9 @@ import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
 jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+jest.unstable_mockModule("@raycast/utils", () =>
+  import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
+);
 const { default: openLastMount } = await import("../../src/open-last-mount");
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");
@@ -26,7 +29,10 @@ describe("Open Last Mount", () => {
     world.store.localStorage.set("last-mount", "web");
     await openLastMount();
     expect(world.store.huds).toEqual(["Opened web in Finder"]);
-    expect(opened()).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web")}/web`]);
+    expect(world.appleScripts.calls.map((call) => call.script)).toEqual([
+      expect.stringContaining(`mount volume "smb://sshmount@127.0.0.1:${publishedPort("web")}/web"`),
+    ]);
+    expect(opened()).toEqual(["/Volumes/web"]);
     expect(world.store.toasts).toEqual([]);
   });
 
