@@ -2,6 +2,11 @@ import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { INSTALL_CONNECTOR, type ErrorDescription, type MountInfo } from "../../helper";
 import { openMountWithToast, showMounts } from "../lib/mount-actions";
 
+/** Finder's failure and its fix; an untyped failure's advice (report a bug) would mislead beside a working mount. */
+function finderAdvice(error: ErrorDescription): string {
+  return error.kind === "internal" ? error.message : `${error.message}. ${error.hint}`;
+}
+
 /**
  * Where a successful mount lands: the share's address and the three things one does next. When Finder
  * could not open it, the mount still stands: the page says so and offers to open it again.
@@ -12,7 +17,7 @@ export function MountedView({ mount, finderError }: { mount: MountInfo; finderEr
   const unrouted = connection?.mode === "localhost" && (connection.via === "none" || connection.via === "vpn");
   const markdown = [
     `# ${mount.alias}:${mount.remotePath} is mounted`,
-    ...(finderError ? [`> **Finder could not open it:** ${finderError.message}. ${finderError.hint}`] : []),
+    ...(finderError ? [`> **Finder could not open it:** ${finderAdvice(finderError)}`] : []),
     `Finder connects to \`${mount.smb.url}\` as \`${mount.smb.user}\`; the password goes to your Keychain when Finder opens the share.`,
     ...(connection
       ? [

@@ -59,13 +59,19 @@ function confirmTrust(host: HostEntry, hostKey: PresentedHostKey): Promise<boole
 export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRequest) => void) {
   const { push } = useNavigation();
   const runs = useRef(new Set<AbortController>());
+  const unloaded = useRef(false);
   useEffect(() => {
     const active = runs.current;
-    return () => active.forEach((controller) => controller.abort());
+    return () => {
+      unloaded.current = true;
+      active.forEach((controller) => controller.abort());
+    };
   }, []);
 
   const run = useCallback(
     async function run(host: HostEntry, request: MountRequest, trustHostKeys: string[] = []): Promise<void> {
+      // A retry after a dialog the user answered on the way out: nothing left to show it in.
+      if (unloaded.current) return;
       const controller = new AbortController();
       const left = () => controller.signal.aborted;
       runs.current.add(controller);
@@ -107,14 +113,13 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
       } catch (error) {
         if (left()) return;
         const description = failToast(toast, error);
-        const trust = async (hostKey: PresentedHostKey) => {
-          if (await confirmTrust(host, hostKey)) await run(host, request, [...trustHostKeys, hostKey.fingerprint]);
+        const trust = async (hostKey: PresentedHostKey): Promise<boolean> => {
+          if (!(await confirmTrust(host, hostKey))) return false;
+          await run(host, request, [...trustHostKeys, hostKey.fingerprint]);
+          return true;
         };
         if (description.kind === "host-key-unknown" && description.hostKey) {
-          if (await confirmTrust(host, description.hostKey)) {
-            await run(host, request, [...trustHostKeys, description.hostKey.fingerprint]);
-            return;
-          }
+          if (await trust(description.hostKey)) return;
         } else if (offersPassword(error) && !request.password) {
           await rememberNeedsPassword(host.alias);
           toast.title = `${host.alias} Needs a Password`;

@@ -11,6 +11,8 @@ import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../rayca
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
 jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
+const helper = await import("../../helper/index");
+const { helperOptions } = await import("../../src/lib/helper-options");
 
 let world: UiWorld;
 let ui: Ui | undefined;
@@ -367,6 +369,40 @@ describe("Mount SSH Host: failures and their fixes", () => {
     ui?.unmount();
     const again = await openForm("pw");
     await again.waitFor(() => expect(again.findAll("Form.PasswordField")).toHaveLength(1));
+  });
+
+  it("turns a wrong password into an error page whose Enter Password goes back to the form for another", async () => {
+    const view = await openForm("pw");
+    await view.action("Mount");
+    await settled(view);
+    await view.setField("password", "wrong");
+    await view.action("Mount");
+    await settled(view);
+    expect(view.view().type).toBe("Detail");
+    expect(String(view.view().props.markdown)).toMatch(/^# pw refused the login\n\nCheck that `ssh pw` works/);
+    expect(String(view.view().props.markdown)).toContain("It also takes a password: press Enter Password.");
+    expect(view.actionTitles()).toEqual(["Enter Password", "Copy Command", "Retry", "Check Setup", "Copy Error"]);
+    await view.action("Copy Command");
+    expect(world.store.clipboard).toEqual(["ssh pw"]);
+    await view.action("Enter Password");
+    expect(view.view().type).toBe("Form");
+    await view.setField("password", "s3cret");
+    await view.action("Mount");
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted pw");
+  });
+
+  it("offers to change the name when another mount has it", async () => {
+    await helper.mount("inner", "", { ...helperOptions(), name: "site" });
+    const view = await openForm("web");
+    await view.setField("name", "site");
+    await view.action("Mount");
+    await settled(view);
+    expect(view.actionTitles()).toEqual(["Edit Mount", "Show Mounts", "Check Setup", "Copy Error"]);
+    expect(String(view.view().props.markdown)).not.toContain("--name");
+    await view.action("Edit Mount");
+    expect(view.view().type).toBe("Form");
+    expect(view.formValues()).toMatchObject({ remotePath: "projects", name: "site" });
   });
 
   it("says when no Docker engine answers, offers to open OrbStack, and retries", async () => {
