@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import {
   describeError,
@@ -104,7 +106,23 @@ const words = (kind: ErrorKind) => {
   return [description.hint, description.title, ...description.actions.map((action) => JSON.stringify(action))];
 };
 
+/**
+ * The kinds as errors.ts declares them, read from its text: jest transpiles without type-checking, so
+ * only this makes a kind added to the union without an example here (and Raycast words there) fail.
+ */
+function declaredKinds(): string[] {
+  const source = fs.readFileSync(path.resolve("helper/errors.ts"), "utf8");
+  const union = /export type ErrorKind =([^;]+);/.exec(source)?.[1] ?? "";
+  return [...union.matchAll(/"([a-z-]+)"/g)].map((match) => match[1]);
+}
+
 describe("describeError for Raycast", () => {
+  it("has an example and expected actions for every kind errors.ts declares", () => {
+    expect(declaredKinds().length).toBeGreaterThan(10);
+    expect(Object.keys(examples).sort()).toEqual(declaredKinds().sort());
+    expect(Object.keys(expectedActions).sort()).toEqual(declaredKinds().sort());
+  });
+
   it.each(Object.keys(examples) as ErrorKind[])("%s: names actions, never a CLI flag or verb", (kind) => {
     const description = describeError(examples[kind], "raycast");
     expect(description.kind).toBe(kind);
