@@ -304,8 +304,8 @@ export function describeError(error: unknown, client: ErrorClient = "cli"): Erro
   const ours = isSshmountError(error)
     ? error
     : new SshmountError("internal", error instanceof Error ? error.message : String(error));
-  const { detail: facts } = ours.facts;
-  const detail = facts && !ours.message.includes(facts) ? facts : undefined;
+  const printed = ours.facts.detail;
+  const detail = printed && !ours.message.includes(printed) ? printed : undefined;
   const advice = client === "raycast" ? raycastAdvice[ours.kind](ours) : { hint: hintFor(ours), actions: [] };
   return {
     kind: ours.kind,
