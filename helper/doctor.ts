@@ -2,7 +2,7 @@ import os from "node:os";
 import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { contextHash } from "./docker/image";
-import { describeError, type ErrorDescription } from "./errors";
+import { describeError, type ErrorClient, type ErrorDescription } from "./errors";
 import { MOUNT_IMAGE } from "./mount/mounts";
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
@@ -51,8 +51,11 @@ async function reachOfRunningMount(
   return { mount: running.Labels["sshmount.name"], ip, route, probe, connection: reach.connection };
 }
 
-/** What this machine offers sshmount, checked piece by piece so one failure does not hide the others. */
-export async function doctor(options: HelperOptions = {}): Promise<DoctorReport> {
+/**
+ * What this machine offers sshmount, checked piece by piece so one failure does not hide the others;
+ * an engine's failure is described for `client`.
+ */
+export async function doctor(options: HelperOptions = {}, client: ErrorClient = "cli"): Promise<DoctorReport> {
   const base = baseRuntime(options);
   const tag = `${MOUNT_IMAGE}:${await contextHash(mountImageDir(options.assetsPath))}`;
   const network = networkName(base.env);
@@ -99,7 +102,7 @@ export async function doctor(options: HelperOptions = {}): Promise<DoctorReport>
     report.network = { name: network, exists: Boolean(networkInfo), options: networkInfo?.Options ?? undefined };
     report.reach = await reachOfRunningMount(docker, network, base, options);
   } catch (error) {
-    report.docker = { ok: false, error: describeError(error) };
+    report.docker = { ok: false, error: describeError(error, client) };
   }
   return report;
 }

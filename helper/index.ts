@@ -11,7 +11,17 @@ import { engineLost } from "./docker/engine";
 import { baseRuntime, cacheDir, createRuntime, type HelperOptions, type Runtime } from "./runtime";
 import { listHosts, type HostEntry } from "./ssh/hosts";
 
-export { describeError, isSshmountError, SshmountError, type ErrorDescription, type ErrorKind } from "./errors";
+export {
+  describeError,
+  isSshmountError,
+  shellQuote,
+  SshmountError,
+  type ErrorAction,
+  type ErrorClient,
+  type ErrorDescription,
+  type ErrorKind,
+  type PresentedHostKey,
+} from "./errors";
 export { doctor, type DoctorReport } from "./doctor";
 export { parseTarget, validateMountName } from "./mount/naming";
 export type { MountInfo, MountProgress, MountStep, SmbInfo } from "./mount/mounts";

@@ -31,7 +31,7 @@ export default function Command() {
     return () => clearTimeout(timer);
   }, [moving, data, revalidate]);
 
-  if (error) return <ErrorList error={describeError(error)} onRetry={revalidate} />;
+  if (error) return <ErrorList error={describeError(error, "raycast")} onRetry={revalidate} />;
 
   async function confirmUnmount(mount: MountInfo) {
     const confirmed = await confirmAlert({

@@ -3,8 +3,9 @@ import { useCachedPromise } from "@raycast/utils";
 import { describeError, hosts, type HostEntry } from "../helper";
 import { ErrorList } from "./components/ErrorView";
 import { MountForm } from "./components/MountForm";
-import { useMountFlow } from "./hooks/useMountFlow";
+import { useMountFlow, type MountRequest } from "./hooks/useMountFlow";
 import { helperOptions, preferences } from "./lib/helper-options";
+import { needsPassword } from "./lib/last-mount";
 import { showMounts } from "./lib/mount-actions";
 
 function accessories(host: HostEntry): List.Item.Accessory[] {
@@ -19,16 +20,26 @@ export default function Command() {
   const { data, isLoading, error, revalidate } = useCachedPromise(() => hosts(helperOptions()), [], {
     keepPreviousData: true,
   });
-  const mountNow = useMountFlow((host, request) => push(<MountForm host={host} askPassword initial={request} />));
+  const askPassword = (host: HostEntry, request?: MountRequest) =>
+    push(<MountForm host={host} askPassword initial={request} />);
+  const mountNow = useMountFlow(askPassword);
+  /** Enter: the default folder, straight to Finder; a host known to take a password gets the form for it. */
+  const mountDefault = async (host: HostEntry) => {
+    if (await needsPassword(host.alias)) askPassword(host);
+    else await mountNow(host, { remotePath: preferences().defaultRemotePath });
+  };
 
-  if (error) return <ErrorList error={describeError(error)} onRetry={revalidate} />;
+  if (error) return <ErrorList error={describeError(error, "raycast")} onRetry={revalidate} />;
   return (
     <List isLoading={isLoading} searchBarPlaceholder="Search hosts from your SSH config">
-      <List.EmptyView
-        icon={Icon.Terminal}
-        title="No Hosts in Your SSH Config"
-        description="Add a Host block to ~/.ssh/config (or choose another file in the preferences) and it appears here."
-      />
+      {/* Only a config without hosts gets this; a search that matches none gets Raycast's own "No Results". */}
+      {!isLoading && data?.length === 0 && (
+        <List.EmptyView
+          icon={Icon.Terminal}
+          title="No Hosts in Your SSH Config"
+          description="Add a Host block to ~/.ssh/config (or choose another file in the preferences) and it appears here."
+        />
+      )}
       {(data ?? []).map((host) => (
         <List.Item
           key={host.alias}
@@ -38,13 +49,8 @@ export default function Command() {
           accessories={accessories(host)}
           actions={
             <ActionPanel>
-              <Action.Push title="Mount…" icon={Icon.HardDrive} target={<MountForm host={host} />} />
-              <Action
-                title="Mount Default Folder"
-                icon={Icon.Bolt}
-                shortcut={{ modifiers: ["cmd", "shift"], key: "return" }}
-                onAction={() => mountNow(host, { remotePath: preferences().defaultRemotePath })}
-              />
+              <Action title="Mount Default Folder" icon={Icon.HardDrive} onAction={() => mountDefault(host)} />
+              <Action.Push title="Mount…" icon={Icon.Pencil} target={<MountForm host={host} />} />
               <Action
                 title="Show Mounts"
                 icon={Icon.List}

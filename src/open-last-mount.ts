@@ -31,16 +31,13 @@ export default async function Command() {
     await showHUD(`Opened ${mount.name} in Finder`);
   } catch (error) {
     await (await toast)?.hide();
+    // From a hotkey Raycast's window is closed and a toast is a HUD without actions: with nothing to
+    // open, Mount SSH Host itself comes up instead of a toast pointing at it.
     if (isSshmountError(error) && error.kind === "not-found") {
-      await showToast({
-        style: Toast.Style.Failure,
-        title: "No Mount Yet",
-        message: "Mount a host from your SSH config first.",
-        primaryAction: { title: "Mount SSH Host", onAction: () => void mountSshHost() },
-      });
+      await mountSshHost();
       return;
     }
-    const description = describeError(error);
+    const description = describeError(error, "raycast");
     await showFailureToast(error, { title: description.message, message: description.hint });
   }
 }

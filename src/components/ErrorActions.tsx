@@ -1,45 +1,119 @@
-import { Action, ActionPanel, getApplications, Icon, Keyboard, type Application } from "@raycast/api";
+import { Action, ActionPanel, getApplications, Icon, Keyboard } from "@raycast/api";
 import { usePromise } from "@raycast/utils";
-import type { ErrorDescription } from "../../helper";
+import type { ErrorAction, ErrorDescription, PresentedHostKey } from "../../helper";
+import { showMounts } from "../lib/mount-actions";
+import { CheckSetupView } from "./CheckSetupView";
+import { LogsView } from "./LogsView";
 
 const engineApps = [
   { bundleId: "dev.kdrag0n.MacVirt", title: "Open OrbStack" },
   { bundleId: "com.docker.docker", title: "Open Docker Desktop" },
 ];
 
-/** OrbStack and Docker Desktop, when installed: the fix for "no Docker engine" is one action away. */
-function useEngineApps(enabled: boolean): Application[] {
-  const { data } = usePromise(getApplications, [], { execute: enabled });
-  return (data ?? []).filter((app) => engineApps.some((engine) => engine.bundleId === app.bundleId));
+/** OrbStack and Docker Desktop when installed (the fix for "no Docker engine" is one action away), else OrbStack's site. */
+export function EngineActions() {
+  const { data, isLoading } = usePromise(getApplications);
+  if (isLoading) return null;
+  const installed = engineApps.flatMap((engine) => {
+    const app = (data ?? []).find((candidate) => candidate.bundleId === engine.bundleId);
+    return app ? [{ ...engine, path: app.path }] : [];
+  });
+  if (installed.length === 0) return <Action.OpenInBrowser title="Get OrbStack" url="https://orbstack.dev" />;
+  return (
+    <>
+      {installed.map((app) => (
+        <Action.Open key={app.bundleId} title={app.title} icon={Icon.Play} target={app.path} />
+      ))}
+    </>
+  );
+}
+
+/** The fixes only the screen that ran the mount can carry out: it knows the host and the request. */
+export interface ErrorFixes {
+  onRetry?: () => void;
+  /** After the user confirmed the fingerprint in a dialog. */
+  onTrustHostKey?: (hostKey: PresentedHostKey) => void;
+  onEnterPassword?: () => void;
+  onEditMount?: () => void;
+}
+
+export interface ErrorProps extends ErrorFixes {
+  error: ErrorDescription;
 }
 
 function errorText(error: ErrorDescription): string {
   return `${error.message}\n\n${error.hint}`;
 }
 
-export interface ErrorProps {
-  error: ErrorDescription;
-  onRetry?: () => void;
+function FixAction({ action, fixes }: { action: ErrorAction; fixes: ErrorFixes }) {
+  switch (action.type) {
+    case "trust-host-key":
+      return fixes.onTrustHostKey ? (
+        <Action title="Trust Host Key" icon={Icon.Key} onAction={() => fixes.onTrustHostKey?.(action.hostKey)} />
+      ) : null;
+    case "enter-password":
+      return fixes.onEnterPassword ? (
+        <Action title="Enter Password" icon={Icon.Lock} onAction={fixes.onEnterPassword} />
+      ) : null;
+    case "edit-mount":
+      return fixes.onEditMount ? <Action title="Edit Mount" icon={Icon.Pencil} onAction={fixes.onEditMount} /> : null;
+    case "copy-command":
+      return (
+        <Action.CopyToClipboard
+          title="Copy Command"
+          content={action.command}
+          shortcut={Keyboard.Shortcut.Common.CopyName}
+        />
+      );
+    case "open-ssh-config":
+      return (
+        <Action.Open
+          title="Open SSH Config"
+          icon={Icon.Document}
+          target={action.file}
+          shortcut={Keyboard.Shortcut.Common.Open}
+        />
+      );
+    case "open-engine":
+      return <EngineActions />;
+    case "check-setup":
+      return <Action.Push title="Check Setup" icon={Icon.Heartbeat} target={<CheckSetupView />} />;
+    case "show-logs":
+      return (
+        <Action.Push
+          title="Show Logs"
+          icon={Icon.Terminal}
+          target={<LogsView name={action.name} />}
+          shortcut={{ modifiers: ["cmd"], key: "l" }}
+        />
+      );
+    case "show-mounts":
+      return <Action title="Show Mounts" icon={Icon.List} onAction={showMounts} />;
+    case "open-settings":
+      return <Action.Open title="Open System Settings" icon={Icon.Gear} target={action.pane.url} />;
+    case "copy-url":
+      return <Action.CopyToClipboard title="Copy SMB URL" content={action.url} />;
+    case "retry":
+      return fixes.onRetry ? (
+        <Action
+          title="Retry"
+          icon={Icon.ArrowClockwise}
+          shortcut={Keyboard.Shortcut.Common.Refresh}
+          onAction={fixes.onRetry}
+        />
+      ) : null;
+  }
 }
 
-/** The fix for each kind of failure, as actions; Retry and Copy Error for every one. */
-export function ErrorActions({ error, onRetry }: ErrorProps) {
-  const apps = useEngineApps(error.kind === "docker-unavailable");
-  const command = /`(ssh-add [^`]+)`/.exec(error.hint)?.[1];
+/** The failure's fixes as actions, in the order errors.ts gives them; Check Setup and Copy Error for every one. */
+export function ErrorActions({ error, ...fixes }: ErrorProps) {
+  const offersSetup = error.actions.some((action) => action.type === "check-setup");
   return (
     <ActionPanel>
-      {apps.map((app) => (
-        <Action.Open
-          key={app.bundleId}
-          title={engineApps.find((engine) => engine.bundleId === app.bundleId)?.title ?? `Open ${app.name}`}
-          icon={Icon.Play}
-          target={app.path}
-        />
+      {error.actions.map((action) => (
+        <FixAction key={action.type} action={action} fixes={fixes} />
       ))}
-      {onRetry && <Action title="Retry" icon={Icon.ArrowClockwise} onAction={onRetry} />}
-      {command && (
-        <Action.CopyToClipboard title="Copy Command" content={command} shortcut={Keyboard.Shortcut.Common.CopyName} />
-      )}
+      {!offersSetup && <FixAction action={{ type: "check-setup" }} fixes={fixes} />}
       <Action.CopyToClipboard title="Copy Error" content={errorText(error)} shortcut={Keyboard.Shortcut.Common.Copy} />
     </ActionPanel>
   );

@@ -1,14 +1,23 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
-import { INSTALL_CONNECTOR, type MountInfo } from "../../helper";
+import { INSTALL_CONNECTOR, type ErrorDescription, type MountInfo } from "../../helper";
 import { openMountWithToast, showMounts } from "../lib/mount-actions";
 
-/** Where a successful mount lands: the share's address and the three things one does next. */
-export function MountedView({ mount }: { mount: MountInfo }) {
+/** Finder's failure and its fix; an untyped failure's advice (report a bug) would mislead beside a working mount. */
+function finderAdvice(error: ErrorDescription): string {
+  return error.kind === "internal" ? error.message : `${error.message}. ${error.hint}`;
+}
+
+/**
+ * Where a successful mount lands: the share's address and the three things one does next. When Finder
+ * could not open it, the mount still stands: the page says so and offers to open it again.
+ */
+export function MountedView({ mount, finderError }: { mount: MountInfo; finderError?: ErrorDescription }) {
   const connection = mount.connection;
   // Served on a localhost port because the container IP cannot be reached: say why and offer the fix.
   const unrouted = connection?.mode === "localhost" && (connection.via === "none" || connection.via === "vpn");
   const markdown = [
     `# ${mount.alias}:${mount.remotePath} is mounted`,
+    ...(finderError ? [`> **Finder could not open it:** ${finderAdvice(finderError)}`] : []),
     `Finder connects to \`${mount.smb.url}\` as \`${mount.smb.user}\` with the mount's own password, which sshmount gives macOS each time it opens the share.`,
     ...(connection
       ? [
@@ -28,7 +37,11 @@ export function MountedView({ mount }: { mount: MountInfo }) {
       }
       actions={
         <ActionPanel>
-          <Action title="Open in Finder" icon={Icon.Finder} onAction={() => openMountWithToast(mount.name)} />
+          <Action
+            title={finderError ? "Open Again" : "Open in Finder"}
+            icon={Icon.Finder}
+            onAction={() => openMountWithToast(mount.name)}
+          />
           <Action.CopyToClipboard
             title="Copy SMB URL"
             content={mount.smb.url}

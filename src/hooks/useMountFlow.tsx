@@ -1,8 +1,17 @@
 import { Clipboard, confirmAlert, showToast, Toast, useNavigation } from "@raycast/api";
-import { useCallback } from "react";
-import { isSshmountError, mount, type HostEntry, type MountProgress } from "../../helper";
+import { useCallback, useEffect, useRef } from "react";
+import {
+  describeError,
+  isSshmountError,
+  mount,
+  type ErrorDescription,
+  type HostEntry,
+  type MountProgress,
+  type PresentedHostKey,
+} from "../../helper";
 import { ErrorView } from "../components/ErrorView";
 import { MountedView } from "../components/MountedView";
+import { MountForm } from "../components/MountForm";
 import { helperOptions, preferences } from "../lib/helper-options";
 import { rememberLastMount, rememberNeedsPassword } from "../lib/last-mount";
 import { openMount, openMountWithToast } from "../lib/mount-actions";
@@ -28,15 +37,44 @@ function stepOf(progress: MountProgress): string | undefined {
   return /^Step \d+\/\d+/.exec(progress.detail ?? "")?.[0];
 }
 
+/** The fingerprint in a confirm dialog: nothing is trusted unless the user compared it and said so. */
+function confirmTrust(host: HostEntry, hostKey: PresentedHostKey): Promise<boolean> {
+  const owner = hostKey.jumpHost ? `the jump host ${hostKey.jumpHost}` : host.alias;
+  return confirmAlert({
+    title: `Trust the Host Key of ${owner}?`,
+    message: `${hostKey.host} presents\n${hostKey.type} ${hostKey.fingerprint}\n\nCompare it with the server's own key before you trust it. It will be added to your known_hosts.`,
+    primaryAction: { title: "Trust and Mount" },
+  });
+}
+
 /**
  * Mounting as the user sees it: an Animated toast whose title follows the helper's real steps, then
  * Finder, then a success page; on failure the fix: a confirm dialog for an unknown host key, a password
  * field for a host that takes one, an error page with actions for the rest.
+ *
+ * Raycast unloads a view command when the user goes back to root search: every run still under way is
+ * aborted then, so the helper removes its half-made container at once, and nothing is shown afterwards.
+ * A mount that was already finished stays, and is remembered for Open Last Mount.
  */
 export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRequest) => void) {
   const { push } = useNavigation();
-  return useCallback(
+  const runs = useRef(new Set<AbortController>());
+  const unloaded = useRef(false);
+  useEffect(() => {
+    const active = runs.current;
+    return () => {
+      unloaded.current = true;
+      active.forEach((controller) => controller.abort());
+    };
+  }, []);
+
+  const run = useCallback(
     async function run(host: HostEntry, request: MountRequest, trustHostKeys: string[] = []): Promise<void> {
+      // A retry after a dialog the user answered on the way out: nothing left to show it in.
+      if (unloaded.current) return;
+      const controller = new AbortController();
+      const left = () => controller.signal.aborted;
+      runs.current.add(controller);
       const toast = await showToast({ style: Toast.Style.Animated, title: "Checking Docker" });
       try {
         const mounted = await mount(host.alias, request.remotePath, {
@@ -44,47 +82,65 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
           name: request.name || undefined,
           password: request.password || undefined,
           trustHostKeys,
+          signal: controller.signal,
           onProgress: (progress) => {
-            if (progress.step === "ready") return;
+            if (progress.step === "ready" || left()) return;
             toast.title = progress.message;
             toast.message = stepOf(progress);
           },
         });
         await rememberLastMount(mounted.name);
+        if (left()) return;
+        let finderError: ErrorDescription | undefined;
         if (preferences().openFinder) {
           toast.title = "Opening Finder";
           toast.message = undefined;
-          await openMount(mounted.name);
+          finderError = await openMount(mounted.name).then(
+            () => undefined,
+            (error: unknown) => describeError(error, "raycast"),
+          );
+          if (left()) return;
         }
-        toast.title = `Mounted ${host.alias}`;
-        toast.message = mounted.smb.url;
-        toast.style = Toast.Style.Success;
-        toast.primaryAction = { title: "Open in Finder", onAction: () => openMountWithToast(mounted.name) };
+        toast.title = finderError ? `Mounted ${host.alias}; Finder could not open it` : `Mounted ${host.alias}`;
+        toast.message = finderError ? finderError.message : mounted.smb.url;
+        toast.style = finderError ? Toast.Style.Failure : Toast.Style.Success;
+        toast.primaryAction = {
+          title: finderError ? "Open Again" : "Open in Finder",
+          onAction: () => openMountWithToast(mounted.name),
+        };
         toast.secondaryAction = { title: "Copy SMB URL", onAction: () => Clipboard.copy(mounted.smb.url) };
-        push(<MountedView mount={mounted} />);
+        push(<MountedView mount={mounted} finderError={finderError} />);
       } catch (error) {
+        if (left()) return;
         const description = failToast(toast, error);
-        const hostKey = description.hostKey;
-        if (description.kind === "host-key-unknown" && hostKey) {
-          const owner = hostKey.jumpHost ? `the jump host ${hostKey.jumpHost}` : host.alias;
-          const trusted = await confirmAlert({
-            title: `Trust the Host Key of ${owner}?`,
-            message: `${hostKey.host} presents\n${hostKey.type} ${hostKey.fingerprint}\n\nCompare it with the server's own key before you trust it. It will be added to your known_hosts.`,
-            primaryAction: { title: "Trust and Mount" },
-          });
-          if (trusted) await run(host, request, [...trustHostKeys, hostKey.fingerprint]);
-          return;
-        }
-        if (offersPassword(error) && !request.password) {
+        const trust = async (hostKey: PresentedHostKey): Promise<boolean> => {
+          if (!(await confirmTrust(host, hostKey))) return false;
+          await run(host, request, [...trustHostKeys, hostKey.fingerprint]);
+          return true;
+        };
+        if (description.kind === "host-key-unknown" && description.hostKey) {
+          if (await trust(description.hostKey)) return;
+        } else if (offersPassword(error) && !request.password) {
           await rememberNeedsPassword(host.alias);
           toast.title = `${host.alias} Needs a Password`;
           toast.message = "Enter it in the form and mount again.";
           onNeedsPassword(host, request);
           return;
         }
-        push(<ErrorView error={description} onRetry={() => run(host, request, trustHostKeys)} />);
+        push(
+          <ErrorView
+            error={description}
+            onRetry={() => run(host, request, trustHostKeys)}
+            onTrustHostKey={trust}
+            onEnterPassword={() => push(<MountForm host={host} askPassword initial={request} />)}
+            onEditMount={() => push(<MountForm host={host} initial={request} />)}
+          />,
+        );
+      } finally {
+        runs.current.delete(controller);
       }
     },
     [push, onNeedsPassword],
   );
+  return run;
 }

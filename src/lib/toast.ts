@@ -3,7 +3,7 @@ import { describeError, type ErrorDescription } from "../../helper";
 
 /** Turns a toast into the failure's words and fix; returns them for the caller's next step. */
 export function failToast(toast: Toast, error: unknown): ErrorDescription {
-  const description = describeError(error);
+  const description = describeError(error, "raycast");
   toast.title = description.message;
   toast.message = description.hint;
   toast.style = Toast.Style.Failure;

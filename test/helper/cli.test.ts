@@ -67,7 +67,14 @@ describe("main", () => {
       /^sshmount: The Docker engine at unix:\/\/\/nonexistent\/docker.sock .*does not answer.*OrbStack/,
     );
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { kind: "docker-unavailable", message: expect.any(String), hint: expect.stringContaining("OrbStack") },
+      error: {
+        kind: "docker-unavailable",
+        title: expect.stringMatching(/does not answer$/),
+        detail: expect.stringContaining("ENOENT"),
+        message: expect.any(String),
+        hint: expect.stringContaining("OrbStack"),
+        actions: [],
+      },
     });
   });
 

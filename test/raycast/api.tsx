@@ -17,6 +17,12 @@ export interface Store {
   preferences: Record<string, unknown>;
   toasts: Toast[];
   huds: string[];
+  /**
+   * Raycast's main window: a no-view command run by its hotkey starts with it closed, and showHUD closes
+   * it. While it is closed showToast falls back to a HUD (developers.raycast.com/api-reference/feedback/toast:
+   * "The showToast() will fallback to showHUD() if the Raycast window is closed"), whose actions nobody can reach.
+   */
+  mainWindow: "open" | "closed";
   alerts: AlertOptions[];
   /** Answers for the next confirmAlert calls, in order; an alert with no answer left is cancelled. */
   alertAnswers: boolean[];
@@ -52,6 +58,7 @@ function freshStore(): Store {
     preferences: {},
     toasts: [],
     huds: [],
+    mainWindow: "open",
     alerts: [],
     alertAnswers: [],
     clipboard: [],
@@ -155,20 +162,43 @@ interface ToastOptions {
   secondaryAction?: ToastActionOptions;
 }
 
-/** A toast whose every change is kept in `history`, as the user would have seen it. */
+/**
+ * A toast whose every change is kept in `history`, as the user would have seen it. Shown as a HUD (the
+ * window was closed) it has no actions: those given to it are kept in `unreachableActions` instead.
+ */
 export class Toast {
   static Style = ToastStyle;
   private state: { style: string; title: string; message?: string };
-  primaryAction?: ToastActionOptions;
-  secondaryAction?: ToastActionOptions;
+  private actions: { primary?: ToastActionOptions; secondary?: ToastActionOptions } = {};
+  readonly asHud: boolean;
+  unreachableActions: string[] = [];
   history: { style: string; title: string; message?: string }[] = [];
   hidden = false;
 
-  constructor(options: ToastOptions) {
+  constructor(options: ToastOptions, asHud = false) {
+    this.asHud = asHud;
     this.state = { style: options.style ?? ToastStyle.Success, title: options.title, message: options.message };
     this.primaryAction = options.primaryAction;
     this.secondaryAction = options.secondaryAction;
     this.history.push({ ...this.state });
+  }
+
+  private setAction(which: "primary" | "secondary", action: ToastActionOptions | undefined) {
+    if (action && this.asHud) this.unreachableActions.push(action.title);
+    else this.actions[which] = action;
+  }
+
+  get primaryAction() {
+    return this.actions.primary;
+  }
+  set primaryAction(action: ToastActionOptions | undefined) {
+    this.setAction("primary", action);
+  }
+  get secondaryAction() {
+    return this.actions.secondary;
+  }
+  set secondaryAction(action: ToastActionOptions | undefined) {
+    this.setAction("secondary", action);
   }
 
   private change(patch: Partial<{ style: string; title: string; message?: string }>) {
@@ -206,13 +236,16 @@ export async function showToast(options: ToastOptions): Promise<Toast>;
 export async function showToast(style: ToastStyle, title: string, message?: string): Promise<Toast>;
 export async function showToast(first: ToastOptions | ToastStyle, title?: string, message?: string) {
   const options = typeof first === "string" ? { style: first, title: title ?? "", message } : first;
-  const toast = new Toast(options);
+  const asHud = store().mainWindow === "closed";
+  const toast = new Toast(options, asHud);
   store().toasts.push(toast);
+  if (asHud) store().huds.push(toast.title);
   return toast;
 }
 
 export async function showHUD(title: string): Promise<void> {
   store().huds.push(title);
+  store().mainWindow = "closed";
 }
 
 enum AlertActionStyle {
@@ -270,12 +303,15 @@ export interface LaunchOptions {
   context?: Record<string, unknown>;
 }
 
+/** The extension's commands it launches are view commands: Raycast opens its window for them. */
 export async function launchCommand(options: LaunchOptions): Promise<void> {
   store().launched.push(options);
+  store().mainWindow = "open";
 }
 
 export async function closeMainWindow(): Promise<void> {
   store().closedMainWindow += 1;
+  store().mainWindow = "closed";
 }
 
 export async function popToRoot(): Promise<void> {

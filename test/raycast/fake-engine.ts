@@ -42,13 +42,26 @@ export interface EngineState {
   /** The next N starts fail as Docker's do when another program took the published port meanwhile. */
   portConflicts?: number;
   created: number;
+  /**
+   * The address every mount container has on the network. A test in which the helper probes it (Check
+   * Setup's port 445 probe) sets a loopback one, so no packet leaves this machine.
+   */
+  containerIp: string;
+  /** How often the container list was asked for: each mount and list sweeps what others left behind. */
+  listed: number;
 }
 
 const engineKey = Symbol.for("sshmount.fake-engine");
 const globals = globalThis as unknown as Record<symbol, EngineState>;
 
 export function engine(): EngineState {
-  globals[engineKey] ??= { containers: new Map(), behaviours: new Map(), created: 0 };
+  globals[engineKey] ??= {
+    containers: new Map(),
+    behaviours: new Map(),
+    created: 0,
+    listed: 0,
+    containerIp: "172.30.0.5",
+  };
   return globals[engineKey];
 }
 
@@ -106,7 +119,7 @@ class FakeContainer {
         ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
       },
       NetworkSettings: {
-        Networks: { sshmount: { IPAddress: "172.30.0.5" } },
+        Networks: { sshmount: { IPAddress: engine().containerIp } },
         Ports: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: record.hostPort }] },
       },
     };
@@ -217,7 +230,14 @@ export default class FakeDocker {
     return "OK";
   }
 
+  /** Docker Desktop's `GET /info` as far as the helper reads it (docker info prints the same fields). */
+  async info() {
+    await this.ping();
+    return { ServerVersion: "28.3.2", OperatingSystem: "Docker Desktop", Name: "docker-desktop" };
+  }
+
   async listContainers(options: { filters?: { label?: string[] } } = {}) {
+    engine().listed += 1;
     const wanted = options.filters?.label ?? [];
     return [...engine().containers.values()]
       .filter((record) =>
@@ -232,6 +252,10 @@ export default class FakeDocker {
         Labels: record.labels,
         Created: record.created,
         State: record.running ? "running" : "exited",
+        Ports: record.hostPort
+          ? [{ IP: "127.0.0.1", PrivatePort: 445, PublicPort: Number(record.hostPort), Type: "tcp" }]
+          : [],
+        NetworkSettings: { Networks: { sshmount: { IPAddress: engine().containerIp } } },
       }));
   }
 

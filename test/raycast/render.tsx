@@ -4,7 +4,7 @@
  * the tree and trigger actions by title; every side effect lands in the double's store.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import React, { useMemo, useState, type ReactElement, type ReactNode } from "react";
+import React, { Fragment, useMemo, useState, type ReactElement, type ReactNode } from "react";
 import Reconciler from "react-reconciler";
 import { Clipboard, NavigationContext, open, showInFinder, store, type Navigation } from "./api";
 
@@ -119,24 +119,44 @@ const reconciler = Reconciler({
   unknown
 >);
 
-/** Holds Raycast's navigation stack: the top element is what the user sees. */
+/**
+ * Holds Raycast's navigation stack: the top element is what the user sees. The views under it stay
+ * mounted, as in Raycast, where popping back finds a view as it was left and its effects keep running.
+ */
 function NavigationRoot({
   initial,
   expose,
+  unloaded,
 }: {
   initial: ReactNode;
   expose: (navigation: Navigation, depth: number) => void;
+  unloaded: () => boolean;
 }) {
   const [stack, setStack] = useState<ReactNode[]>([initial]);
-  const navigation = useMemo<Navigation>(
-    () => ({
-      push: (element) => setStack((current) => [...current, element]),
-      pop: () => setStack((current) => (current.length > 1 ? current.slice(0, -1) : current)),
-    }),
-    [],
-  );
+  const navigation = useMemo<Navigation>(() => {
+    // An unloaded command has no view left to push onto: a flow that still tries is a bug worth a failure.
+    const live = () => {
+      if (unloaded()) throw new Error("navigation after the command was unloaded");
+    };
+    return {
+      push: (element) => {
+        live();
+        setStack((current) => [...current, element]);
+      },
+      pop: () => {
+        live();
+        setStack((current) => (current.length > 1 ? current.slice(0, -1) : current));
+      },
+    };
+  }, [unloaded]);
   expose(navigation, stack.length);
-  return <NavigationContext.Provider value={navigation}>{stack.at(-1)}</NavigationContext.Provider>;
+  return (
+    <NavigationContext.Provider value={navigation}>
+      {stack.map((element, index) => (
+        <Fragment key={index}>{element}</Fragment>
+      ))}
+    </NavigationContext.Provider>
+  );
 }
 
 export function textOf(node: Node): string {
@@ -173,8 +193,17 @@ export interface Ui {
   /** Sets a form field as typing would (its onChange runs). */
   setField(id: string, value: unknown): Promise<void>;
   formValues(): Record<string, unknown>;
+  /**
+   * What a List shows when none of its items is visible (none given, or none matches the search): the
+   * command's List.EmptyView, else Raycast's own "No Results". Undefined while items are visible.
+   */
+  emptyView(): { title: string; description?: string } | undefined;
   /** Waits until `check` passes (it throws until then), as async hooks settle. */
   waitFor<T>(check: () => T, timeoutMs?: number): Promise<T>;
+  /**
+   * What Raycast does when the user leaves for root search: the command's whole tree unmounts and
+   * every effect's cleanup runs, before the call returns.
+   */
   unmount(): void;
 }
 
@@ -198,11 +227,14 @@ export async function render(element: ReactElement): Promise<Ui> {
   );
   let navigation: Navigation | undefined;
   let depth = 0;
+  let unloaded = false;
+  const isUnloaded = () => unloaded;
   let searchText = "";
   const fieldValues = new Map<string, unknown>();
   reconciler.updateContainer(
     <NavigationRoot
       initial={element}
+      unloaded={isUnloaded}
       expose={(nav, stackDepth) => {
         navigation = nav;
         depth = stackDepth;
@@ -316,9 +348,29 @@ export async function render(element: ReactElement): Promise<Ui> {
       (field.props.onChange as ((value: unknown) => void) | undefined)?.(value);
       await settle();
     },
+    emptyView: () => {
+      if (view().type !== "List" || visibleItems().length > 0) return undefined;
+      // developers.raycast.com, List.EmptyView: "Raycast provides a default EmptyView that will be displayed
+      // if the List component either has no children, or if it has children, but none of them match the query
+      // in the search bar. This too can be overridden by passing an empty view alongside the other List.Items."
+      const [custom] = findAll(view(), (node) => node.type === "List.EmptyView");
+      if (!custom) return { title: "No Results" };
+      const { title, description } = custom.props as { title: string; description?: string };
+      return { title, ...(description ? { description } : {}) };
+    },
     formValues,
     waitFor,
-    unmount: () => reconciler.updateContainer(null, root, null, () => undefined),
+    unmount: () => {
+      unloaded = true;
+      // Synchronously, cleanups included; the 0.31 runtime has these two, its published types not yet.
+      const sync = reconciler as unknown as {
+        updateContainerSync: typeof reconciler.updateContainer;
+        flushSyncWork: () => void;
+      };
+      sync.updateContainerSync(null, root, null, () => undefined);
+      sync.flushSyncWork();
+      reconciler.flushPassiveEffects();
+    },
   };
   return ui;
 }

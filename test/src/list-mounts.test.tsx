@@ -198,6 +198,8 @@ describe("List Mounts", () => {
     ui = await render(<ListMounts />);
     const view = ui;
     await view.waitFor(() => expect(view.findAll("List.EmptyView")[0]?.props.title).toMatch(/does not answer/));
-    await view.waitFor(() => expect(view.actionTitles()).toEqual(["Open Docker Desktop", "Retry", "Copy Error"]));
+    await view.waitFor(() =>
+      expect(view.actionTitles()).toEqual(["Open Docker Desktop", "Retry", "Check Setup", "Copy Error"]),
+    );
   });
 });

@@ -14,6 +14,8 @@ jest.unstable_mockModule("@raycast/utils", () =>
   import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
 );
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
+const helper = await import("../../helper/index");
+const { helperOptions } = await import("../../src/lib/helper-options");
 
 let world: UiWorld;
 let ui: Ui | undefined;
@@ -78,11 +80,80 @@ describe("Mount SSH Host: the host list", () => {
       return view;
     });
     expect(empty.props.description).toContain(`line ${bogusLine} of ${world.sshConfig}`);
-    expect(ui.actionTitles()).toEqual(["Retry", "Copy Error"]);
+    expect(ui.actionTitles()).toEqual(["Open SSH Config", "Retry", "Check Setup", "Copy Error"]);
+    await ui.action("Open SSH Config");
+    expect(world.store.opened).toEqual([{ target: world.sshConfig }]);
+  });
+
+  it("leaves a search that matches no host to Raycast's own No Results", async () => {
+    const view = await openHosts();
+    await view.search("nothing-like-this");
+    expect(view.itemTitles()).toEqual([]);
+    expect(view.emptyView()).toEqual({ title: "No Results" });
+  });
+
+  it("says so when the ssh config has no hosts at all", async () => {
+    fs.writeFileSync(world.sshConfig, "# no hosts yet\n");
+    ui = await render(<MountSshHost />);
+    const view = ui;
+    await view.waitFor(() => expect(view.emptyView()?.title).toBe("No Hosts in Your SSH Config"));
   });
 });
 
 describe("Mount SSH Host: mounting", () => {
+  it("mounts the default folder and opens Finder on Enter; the form is the second action", async () => {
+    const view = await openHosts();
+    expect(view.actionTitles(view.item("web")).slice(0, 2)).toEqual(["Mount Default Folder", "Mount…"]);
+    await view.action("Mount Default Folder", view.item("web"));
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted web");
+    expect(mountContainers()[0].labels).toMatchObject({ "sshmount.remote-path": "projects" });
+    expect(world.processes.calls.filter((call) => call.file === "/usr/bin/open")).toHaveLength(1);
+    expect(view.view().type).toBe("Detail");
+  });
+
+  it("on Enter, takes a host known to need a password to the form with the password field", async () => {
+    world.store.localStorage.set("needs-password:pw", true);
+    const view = await openHosts();
+    await view.action("Mount Default Folder", view.item("pw"));
+    expect(view.view().type).toBe("Form");
+    await view.waitFor(() => expect(view.findAll("Form.PasswordField")).toHaveLength(1));
+    expect(view.formValues()).toMatchObject({ remotePath: "projects" });
+    expect(world.store.toasts).toEqual([]);
+    expect(mountContainers()).toEqual([]);
+  });
+
+  it("when Finder cannot open a finished mount, lands on the mount with a warning and Open Again", async () => {
+    // LaunchServices' kLSApplicationNotFoundErr (-10814, LSInfo.h) as /usr/bin/open reports it.
+    let finderFails = true;
+    world.processes.scripted.set("/usr/bin/open", (call) =>
+      finderFails
+        ? { exitCode: 1, stderr: `LSOpenURLsWithRole() failed with error -10814 for the URL ${call.args[0]}.` }
+        : { exitCode: 0 },
+    );
+    const view = await openHosts();
+    await view.action("Mount Default Folder", view.item("web"));
+    await settled(view);
+    expect(lastToast()).toMatchObject({
+      style: "FAILURE",
+      title: "Mounted web; Finder could not open it",
+      message: expect.stringContaining("-10814"),
+    });
+    expect(lastToast()?.primaryAction?.title).toBe("Open Again");
+    expect(toastTitles()).not.toContainEqual(expect.stringMatching(/failed|refused/i));
+    expect(view.view().type).toBe("Detail");
+    expect(String(view.view().props.markdown)).toMatch(/is mounted\n\n> \*\*Finder could not open it:\*\* .*-10814/);
+    expect(view.actionTitles().slice(0, 2)).toEqual(["Open Again", "Copy SMB URL"]);
+    expect(mountContainers()).toHaveLength(1);
+    expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
+
+    finderFails = false;
+    await view.action("Open Again");
+    await view.waitFor(() => expect(lastToast()?.title).toBe("Opened web-projects in Finder"));
+    await view.action("Copy SMB URL");
+    expect(world.store.clipboard).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`]);
+  });
+
   it("asks for the path (default from the preferences), follows the real steps in a toast, opens Finder and lands on the mount", async () => {
     const view = await openForm("web");
     expect(view.formValues()).toEqual({ remotePath: "projects", name: "" });
@@ -251,7 +322,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
     );
   });
 
-  it("shows an unknown host key's fingerprint in a confirm dialog, and trusts it only when confirmed", async () => {
+  it("shows an unknown host key's fingerprint in a confirm dialog, and trusts it only when confirmed, there or on the error page", async () => {
     const fingerprint = fingerprintOf(SERVER_KEY);
     const view = await openForm("newhost");
     await view.action("Mount");
@@ -266,9 +337,17 @@ describe("Mount SSH Host: failures and their fixes", () => {
     expect(fs.readFileSync(world.knownHosts, "utf8")).not.toContain("new.example");
     expect(mountContainers()).toEqual([]);
 
+    // Cancelled: the error page keeps the fingerprint and the way to trust it once compared.
+    expect(view.view().type).toBe("Detail");
+    expect(String(view.view().props.markdown)).toContain(`Press Trust Host Key after comparing ${fingerprint}`);
+    expect(view.actionTitles()).toEqual(["Trust Host Key", "Copy Command", "Check Setup", "Copy Error"]);
+    await view.action("Copy Command");
+    expect(world.store.clipboard).toEqual(["ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"]);
     world.store.alertAnswers.push(true);
-    await view.action("Mount");
+    await view.action("Trust Host Key");
     await settled(view);
+    expect(world.store.alerts).toHaveLength(2);
+    expect(world.store.alerts[1]).toMatchObject({ message: expect.stringContaining(fingerprint) });
     expect(lastToast()?.title).toBe("Mounted newhost");
     expect(fs.readFileSync(world.knownHosts, "utf8")).toContain(`new.example ssh-ed25519 ${SERVER_KEY}\n`);
     expect(world.engine.containers.size).toBe(1);
@@ -300,6 +379,40 @@ describe("Mount SSH Host: failures and their fixes", () => {
     await again.waitFor(() => expect(again.findAll("Form.PasswordField")).toHaveLength(1));
   });
 
+  it("turns a wrong password into an error page whose Enter Password goes back to the form for another", async () => {
+    const view = await openForm("pw");
+    await view.action("Mount");
+    await settled(view);
+    await view.setField("password", "wrong");
+    await view.action("Mount");
+    await settled(view);
+    expect(view.view().type).toBe("Detail");
+    expect(String(view.view().props.markdown)).toMatch(/^# pw refused the login\n\nCheck that `ssh pw` works/);
+    expect(String(view.view().props.markdown)).toContain("It also takes a password: press Enter Password.");
+    expect(view.actionTitles()).toEqual(["Enter Password", "Copy Command", "Retry", "Check Setup", "Copy Error"]);
+    await view.action("Copy Command");
+    expect(world.store.clipboard).toEqual(["ssh pw"]);
+    await view.action("Enter Password");
+    expect(view.view().type).toBe("Form");
+    await view.setField("password", "s3cret");
+    await view.action("Mount");
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted pw");
+  });
+
+  it("offers to change the name when another mount has it", async () => {
+    await helper.mount("inner", "", { ...helperOptions(), name: "site" });
+    const view = await openForm("web");
+    await view.setField("name", "site");
+    await view.action("Mount");
+    await settled(view);
+    expect(view.actionTitles()).toEqual(["Edit Mount", "Show Mounts", "Check Setup", "Copy Error"]);
+    expect(String(view.view().props.markdown)).not.toContain("--name");
+    await view.action("Edit Mount");
+    expect(view.view().type).toBe("Form");
+    expect(view.formValues()).toMatchObject({ remotePath: "projects", name: "site" });
+  });
+
   it("says when no Docker engine answers, offers to open OrbStack, and retries", async () => {
     world.engine.down = "connect ENOENT docker.sock";
     world.store.applications = [
@@ -311,7 +424,10 @@ describe("Mount SSH Host: failures and their fixes", () => {
     await settled(view);
     expect(view.view().type).toBe("Detail");
     expect(String(view.view().props.markdown)).toMatch(/^# The Docker engine at unix:\/\/.*docker\.sock/);
-    await view.waitFor(() => expect(view.actionTitles()).toEqual(["Open OrbStack", "Retry", "Copy Error"]));
+    await view.waitFor(() =>
+      expect(view.actionTitles()).toEqual(["Open OrbStack", "Retry", "Check Setup", "Copy Error"]),
+    );
+    expect(String(view.view().props.markdown)).toContain("Start OrbStack or Docker Desktop, then press Retry.");
     await view.action("Open OrbStack");
     expect(world.store.opened).toEqual([{ target: "/Applications/OrbStack.app" }]);
 
@@ -357,5 +473,51 @@ describe("Mount SSH Host: failures and their fixes", () => {
     await view.action("Copy Command");
     expect(world.store.clipboard).toEqual([`ssh-add --apple-use-keychain ${key}`]);
     expect(world.engine.containers.size).toBe(0);
+  });
+});
+
+describe("Mount SSH Host: leaving the command mid-mount", () => {
+  /** A server that accepts the connection and never serves: the mount stays on "Connecting" until it is left. */
+  const slowServer = () => world.engine.behaviours.set("web", () => ({ lines: ["sshmount: connecting"] }));
+
+  it.each([
+    ["the host list", (view: Ui) => view.action("Mount Default Folder", view.item("web"))],
+    ["the form", async (view: Ui) => (await view.action("Mount…", view.item("web")), view.action("Mount"))],
+  ])(
+    "from %s: the half-made container is removed at once, with no later sweep, and nothing shows after",
+    async (_, startMount) => {
+      slowServer();
+      const view = await openHosts();
+      const pending = startMount(view);
+      await view.waitFor(() => expect(toastTitles()).toContain("Connecting to web"));
+      expect(mountContainers()).toHaveLength(1);
+      const listed = world.engine.listed;
+      const shown = world.store.toasts.map((toast) => toast.history.length);
+
+      view.unmount();
+      ui = undefined;
+      await pending;
+      expect(mountContainers()).toEqual([]);
+      expect(world.engine.containers.size).toBe(0);
+      expect(world.engine.listed).toBe(listed);
+      expect(world.store.toasts.map((toast) => toast.history.length)).toEqual(shown);
+      expect(world.store.alerts).toEqual([]);
+      expect(world.store.localStorage.has("last-mount")).toBe(false);
+    },
+  );
+
+  it("keeps a mount that was finished when the user left, and remembers it for Open Last Mount", async () => {
+    const view = await openHosts();
+    // The user leaves while Finder opens the share: the mount itself is done.
+    world.processes.scripted.set("/usr/bin/open", () => {
+      view.unmount();
+      return { exitCode: 0 };
+    });
+    await view.action("Mount Default Folder", view.item("web"));
+    ui = undefined;
+    expect(mountContainers()).toHaveLength(1);
+    expect(mountContainers()[0]).toMatchObject({ running: true, restartPolicy: "unless-stopped" });
+    expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
+    expect(toastTitles().at(-1)).toBe("Opening Finder");
   });
 });

@@ -16,6 +16,9 @@ const { helperOptions } = await import("../../src/lib/helper-options");
 let world: UiWorld;
 beforeEach(() => {
   world = createUiWorld();
+  // Its hotkey runs this no-view command with Raycast's window closed.
+  world.store.environment.commandMode = "no-view";
+  world.store.mainWindow = "closed";
 });
 afterEach(() => removeUiWorld(world));
 
@@ -45,7 +48,8 @@ describe("Open Last Mount", () => {
     expect(container.running).toBe(true);
     expect(world.store.toasts[0].history.map((state) => state.title)).toContain("Connecting to web");
     expect(world.store.toasts[0].hidden).toBe(true);
-    expect(world.store.huds).toEqual(["Opened web in Finder"]);
+    // With the window closed, that toast was a HUD too.
+    expect(world.store.huds).toEqual(["Connecting to web", "Opened web in Finder"]);
   });
 
   it("falls back to the newest mount when the recorded one is gone", async () => {
@@ -57,33 +61,47 @@ describe("Open Last Mount", () => {
     expect(world.store.localStorage.get("last-mount")).toBe("pw");
   });
 
-  it("with no mount at all, offers Mount SSH Host", async () => {
+  it("with no mount at all, opens Mount SSH Host itself: nothing waits in a toast nobody can click", async () => {
     await openLastMount();
-    const toast = world.store.toasts.at(-1);
-    expect(toast).toMatchObject({ style: "FAILURE", title: "No Mount Yet" });
-    toast?.primaryAction?.onAction(toast);
     expect(world.store.launched).toEqual([{ name: "mount-ssh-host", type: "userInitiated" }]);
+    expect(world.store.toasts).toEqual([]);
     expect(world.store.huds).toEqual([]);
   });
 
-  it("says what to do when no Docker engine answers", async () => {
+  it("says what went wrong in the HUD a toast becomes when the window is closed", async () => {
     world.engine.down = "connect ENOENT docker.sock";
     await openLastMount();
-    expect(world.store.toasts.at(-1)).toMatchObject({
+    const toast = world.store.toasts.at(-1);
+    expect(toast).toMatchObject({
+      asHud: true,
       style: "FAILURE",
       title: expect.stringMatching(/The Docker engine at .* does not answer/),
       message: expect.stringContaining("OrbStack"),
     });
+    expect(world.store.huds).toEqual([toast?.title]);
+    // showFailureToast's own Copy Logs cannot be reached there: nothing the user needs may depend on it.
+    expect(toast?.unreachableActions).toEqual(["Copy Logs"]);
+    expect(toast?.primaryAction).toBeUndefined();
+  });
+
+  it("keeps a toast with its actions when Raycast's window is open", async () => {
+    world.store.mainWindow = "open";
+    world.engine.down = "connect ENOENT docker.sock";
+    await openLastMount();
+    expect(world.store.toasts.at(-1)).toMatchObject({ asHud: false, primaryAction: { title: "Copy Logs" } });
+    expect(world.store.huds).toEqual([]);
   });
 
   it("opens what Mount SSH Host mounted last: the record is shared by the commands", async () => {
     await mountAs("web", "web");
     world.store.preferences.openFinder = false;
+    world.store.mainWindow = "open";
     const ui = await render(<MountSshHost />);
     await ui.waitFor(() => expect(ui.itemTitles()).toContain("inner"));
     await ui.action("Mount Default Folder", ui.item("inner"));
     await ui.waitFor(() => expect(world.store.toasts.at(-1)?.title).toBe("Mounted inner"));
     ui.unmount();
+    world.store.mainWindow = "closed";
     await openLastMount();
     expect(world.store.huds).toEqual(["Opened inner in Finder"]);
   });

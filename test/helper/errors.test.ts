@@ -1,0 +1,243 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import {
+  describeError,
+  shellQuote,
+  SshmountError,
+  type ErrorAction,
+  type ErrorKind,
+  type PresentedHostKey,
+} from "../../helper/errors";
+
+const hostKey: PresentedHostKey = {
+  host: "new.example",
+  type: "ssh-ed25519",
+  fingerprint: "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+};
+
+/** One error per kind, with the facts the helper gives it where it throws it. A new kind needs one here. */
+const examples: Record<ErrorKind, SshmountError> = {
+  "docker-unavailable": new SshmountError(
+    "docker-unavailable",
+    "The Docker engine at unix:///Users/a/.orbstack/run/docker.sock does not answer",
+    { tried: ["unix:///Users/a/.orbstack/run/docker.sock"], detail: "connect ENOENT" },
+  ),
+  "image-build-failed": new SshmountError("image-build-failed", "Building the mount image failed", {
+    detail: "E: Unable to fetch some archives",
+  }),
+  "ssh-config-invalid": new SshmountError("ssh-config-invalid", "OpenSSH cannot read the configuration", {
+    alias: "web",
+    file: "/Users/a b/.ssh/config",
+    line: 12,
+    detail: "Bad configuration option: bogus",
+  }),
+  "auth-failed": new SshmountError("auth-failed", "web refused the login", {
+    alias: "web",
+    authMethods: ["publickey", "password"],
+    detail: "ann@web.example: Permission denied (publickey,password).",
+  }),
+  "auth-interactive": new SshmountError("auth-interactive", "web asks for a one-time code", { alias: "web" }),
+  "key-encrypted": new SshmountError("key-encrypted", "The key of web is locked with a passphrase", {
+    alias: "web",
+    file: "/Users/a b/.ssh/id_o'neil",
+  }),
+  "host-key-unknown": new SshmountError(
+    "host-key-unknown",
+    `The host key of newhost is not in your known_hosts; it presents ssh-ed25519 ${hostKey.fingerprint}`,
+    { alias: "newhost", hostKey },
+  ),
+  "host-key-changed": new SshmountError("host-key-changed", "The host key of web changed", {
+    alias: "web",
+    host: "web.example",
+  }),
+  "host-unreachable": new SshmountError("host-unreachable", "web cannot be reached", {
+    alias: "web",
+    detail: "ssh: connect to host web.example port 22: Connection refused",
+  }),
+  "path-missing": new SshmountError("path-missing", "~/My Projects does not exist on web", {
+    alias: "web",
+    remotePath: "~/My Projects",
+  }),
+  "mount-failed": new SshmountError("mount-failed", "Mounting web failed", {
+    alias: "web",
+    name: "web",
+    detail: "fuse: device not found",
+  }),
+  timeout: new SshmountError("timeout", "web did not answer within 60 s", { alias: "web" }),
+  cancelled: new SshmountError("cancelled", "Mount cancelled"),
+  "name-taken": new SshmountError("name-taken", 'A mount named "site" already exists for another host or path', {
+    name: "site",
+  }),
+  "not-found": new SshmountError("not-found", "There is no mount yet: mount a host first"),
+  "invalid-input": new SshmountError("invalid-input", '"bad name!" is not a valid mount name'),
+  unsupported: new SshmountError("unsupported", "This engine cannot give containers /dev/fuse"),
+  internal: new SshmountError("internal", "Unexpected reply from Docker"),
+  "finder-failed": new SshmountError(
+    "finder-failed",
+    "Finder could not mount smb://sshmount@192.168.215.3/web: macOS did not allow Apple events",
+    {
+      url: "smb://sshmount@192.168.215.3/web",
+      finder: "not-permitted",
+      code: -1743,
+      permission: {
+        name: "System Settings → Privacy & Security → Automation",
+        url: "x-apple.systempreferences:com.apple.preference.security?Privacy_Automation",
+      },
+      detail: "Not authorized to send Apple events to System Events. (-1743)",
+    },
+  ),
+};
+
+/** The actions Raycast offers for each kind, in order. */
+const expectedActions: Record<ErrorKind, ErrorAction["type"][]> = {
+  "docker-unavailable": ["open-engine", "retry", "check-setup"],
+  "image-build-failed": ["retry", "check-setup"],
+  "ssh-config-invalid": ["open-ssh-config", "retry"],
+  "auth-failed": ["enter-password", "copy-command", "retry"],
+  "auth-interactive": ["copy-command", "retry"],
+  "key-encrypted": ["copy-command", "retry"],
+  "host-key-unknown": ["trust-host-key", "copy-command"],
+  "host-key-changed": ["copy-command", "retry"],
+  "host-unreachable": ["copy-command", "retry"],
+  "path-missing": ["edit-mount", "copy-command"],
+  "mount-failed": ["show-logs", "retry"],
+  timeout: ["retry"],
+  cancelled: ["retry"],
+  "name-taken": ["edit-mount", "show-mounts"],
+  "not-found": ["show-mounts"],
+  "invalid-input": ["edit-mount"],
+  unsupported: ["check-setup"],
+  internal: ["check-setup", "retry"],
+  "finder-failed": ["open-settings", "retry"],
+};
+
+const cliVerb = /\bsshmount (hosts|mount|list|remount|unmount|logs|open|doctor|demo)\b/;
+const longFlag = /(^|\s|`)--[a-z]/;
+/** What a client says, flattened: the hint and every command it hands over. */
+const words = (kind: ErrorKind) => {
+  const description = describeError(examples[kind], "raycast");
+  return [description.hint, description.title, ...description.actions.map((action) => JSON.stringify(action))];
+};
+
+/**
+ * The kinds as errors.ts declares them, read from its text: jest transpiles without type-checking, so
+ * only this makes a kind added to the union without an example here (and Raycast words there) fail.
+ */
+function declaredKinds(): string[] {
+  const source = fs.readFileSync(path.resolve("helper/errors.ts"), "utf8");
+  const union = /export type ErrorKind =([^;]+);/.exec(source)?.[1] ?? "";
+  return [...union.matchAll(/"([a-z-]+)"/g)].map((match) => match[1]);
+}
+
+describe("describeError for Raycast", () => {
+  it("has an example and expected actions for every kind errors.ts declares", () => {
+    expect(declaredKinds().length).toBeGreaterThan(10);
+    expect(Object.keys(examples).sort()).toEqual(declaredKinds().sort());
+    expect(Object.keys(expectedActions).sort()).toEqual(declaredKinds().sort());
+  });
+
+  it.each(Object.keys(examples) as ErrorKind[])("%s: names actions, never a CLI flag or verb", (kind) => {
+    const description = describeError(examples[kind], "raycast");
+    expect(description.kind).toBe(kind);
+    expect(description.hint).not.toBe(describeError(examples[kind]).hint);
+    expect(description.hint).not.toMatch(cliVerb);
+    // The copied ssh-add command takes a flag of its own; the words around it name no flag of ours.
+    for (const text of words(kind).filter((text) => !text.includes("ssh-add"))) expect(text).not.toMatch(longFlag);
+    expect(description.hint).not.toMatch(/--(trust-host-key|name|password-stdin|json|connect|all|last)\b/);
+    expect(description.actions.map((action) => action.type)).toEqual(expectedActions[kind]);
+  });
+
+  it("takes the title and detail apart instead of leaving the client to split prose", () => {
+    const description = describeError(examples["auth-failed"], "raycast");
+    expect(description).toMatchObject({
+      title: "web refused the login",
+      detail: "ann@web.example: Permission denied (publickey,password).",
+      message: "web refused the login: ann@web.example: Permission denied (publickey,password).",
+    });
+    expect(describeError(examples.cancelled, "raycast").detail).toBeUndefined();
+  });
+
+  it("hands over commands quoted for the shell they are pasted into", () => {
+    const copy = (kind: ErrorKind) =>
+      describeError(examples[kind], "raycast").actions.find((action) => action.type === "copy-command");
+    expect(copy("key-encrypted")).toEqual({
+      type: "copy-command",
+      command: "ssh-add --apple-use-keychain '/Users/a b/.ssh/id_o'\\''neil'",
+    });
+    expect(describeError(examples["key-encrypted"], "raycast").hint).toContain(
+      "`ssh-add --apple-use-keychain '/Users/a b/.ssh/id_o'\\''neil'`",
+    );
+    // The remote shell expands the ~ and sees the path with its space as one word.
+    expect(copy("path-missing")).toEqual({ type: "copy-command", command: "ssh web 'ls -d ~/'\\''My Projects'\\'''" });
+    expect(copy("host-key-changed")).toEqual({ type: "copy-command", command: "ssh-keygen -R web.example" });
+    expect(describeError(examples["host-key-unknown"], "raycast")).toMatchObject({
+      hint: expect.stringMatching(/^Press Trust Host Key after comparing SHA256:uNiV/),
+      actions: [{ type: "trust-host-key", hostKey }, { command: "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub" }],
+    });
+  });
+
+  it("offers Enter Password only to a server that takes one", () => {
+    const keyOnly = new SshmountError("auth-failed", "web refused the login", {
+      alias: "web",
+      authMethods: ["publickey"],
+    });
+    expect(describeError(keyOnly, "raycast").actions.map((action) => action.type)).toEqual(["copy-command", "retry"]);
+    expect(describeError(keyOnly, "raycast").hint).not.toContain("Enter Password");
+  });
+
+  it("describes anything that is not ours as internal, for either client", () => {
+    expect(describeError(new TypeError("x is undefined"), "raycast")).toMatchObject({
+      kind: "internal",
+      title: "x is undefined",
+      actions: [{ type: "check-setup" }, { type: "retry" }],
+    });
+    expect(describeError("boom")).toMatchObject({ kind: "internal", message: "boom", actions: [] });
+  });
+});
+
+describe("describeError for the CLI", () => {
+  it.each(Object.keys(examples) as ErrorKind[])("%s: keeps the terminal's hint, and offers no buttons", (kind) => {
+    const description = describeError(examples[kind]);
+    expect(description.hint).not.toBe("");
+    expect(description.actions).toEqual([]);
+    expect(describeError(examples[kind], "cli")).toEqual(description);
+  });
+
+  it("names the flags and verbs a terminal user types", () => {
+    expect(describeError(examples["host-key-unknown"]).hint).toBe(
+      `Compare ${hostKey.fingerprint} with the server's own key (\`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` on it). If they match, mount again with --trust-host-key ${hostKey.fingerprint}.`,
+    );
+    expect(describeError(examples["name-taken"]).hint).toBe(
+      "Choose another name with --name, or unmount the existing mount first.",
+    );
+    expect(describeError(examples["auth-failed"]).hint).toContain("mount with --password-stdin");
+    expect(describeError(examples["not-found"]).hint).toBe("Run `sshmount list` to see the current mounts.");
+    expect(describeError(examples.unsupported).hint).toBe("See `sshmount doctor` for what this machine supports.");
+    expect(describeError(examples["mount-failed"]).hint).toContain("`sshmount logs NAME`");
+  });
+});
+
+describe("shellQuote", () => {
+  /** What a POSIX shell makes of the quoted line: its words, each ended by a NUL. */
+  const parsed = (line: string) =>
+    spawnSync("sh", ["-c", `printf '%s\\0' ${line}`], { encoding: "utf8" })
+      .stdout.split("\0")
+      .slice(0, -1);
+
+  it("leaves plain words alone", () => {
+    expect(shellQuote(["ssh-add", "--apple-use-keychain", "/Users/ann/.ssh/id_ed25519"])).toBe(
+      "ssh-add --apple-use-keychain /Users/ann/.ssh/id_ed25519",
+    );
+  });
+
+  it.each([
+    ["a space", ["/Users/a b/.ssh/id"]],
+    ["quotes", ["it's", 'say "hi"', "'"]],
+    ["shell syntax", ["$(rm -rf ~)", "`id`", "a;b|c&d", "*", "~", "!x", "a\\b"]],
+    ["an empty word and a newline", ["", "two\nlines"]],
+  ])("keeps %s as the same words through a shell", (_, words) => {
+    expect(parsed(shellQuote(words))).toEqual(words);
+  });
+});
