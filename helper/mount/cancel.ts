@@ -12,10 +12,11 @@ export function checkAborted(signal: AbortSignal | undefined): void {
 
 /**
  * Undoes what a mount did to one container the moment its caller aborts. Raycast's docs say only that
- * a view command "is unloaded" when the user pops back to the root search
+ * a view command is "unloaded from memory" when the user pops back to the root search
  * (raycast/extensions docs/information/lifecycle/README.md), not how long its worker lives on, so the
  * undo is sent from the abort listener itself, not at the next poll, and is one request the engine
- * finishes even when the client is gone (`DELETE …?force=true`).
+ * finishes with the client gone (`DELETE …?force=true`; test/e2e/cancel.test.ts kills the process 1 ms
+ * after the abort). A process that dies before its abort, or in the same tick, leaves it to abandoned().
  */
 export class AbortUndo {
   private sent: Promise<void> | undefined;

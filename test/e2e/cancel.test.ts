@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { build } from "esbuild";
 import * as sshmount from "../../helper/index";
-import { createWorld, type World } from "./harness";
+import { createWorld, repoRoot, type World } from "./harness";
 
 /**
  * Issue G item 6: leaving mid-mount (Raycast unloading the command, Ctrl-C in the CLI) aborts the
@@ -60,6 +63,8 @@ describe("leaving mid-mount", () => {
       times.push(await abortedMount(`connecting-${i}`, (abort, step) => step.step === "connecting" && abort()));
     }
     report('abort at "Connecting to" → rejected, container gone', times);
+    // Sent from the abort listener: before, the next stage's check found the abort (median 600 ms here).
+    expect(median(times)).toBeLessThan(300);
   }, 120_000);
 
   it("while a slow server delays the login: the running container is killed and removed at once", async () => {
@@ -149,4 +154,83 @@ describe("leaving mid-mount", () => {
     });
     await sshmount.unmount(mount.name, world.options);
   }, 120_000);
+});
+
+/**
+ * Raycast's worst case: the process running the mount dies right after the abort fired. A child Node
+ * process mounts through the helper, aborts once its container is running and connecting to a hung
+ * server, and SIGKILLs itself KILL ms later; the one forced DELETE must be enough.
+ */
+describe("a process killed right after the abort", () => {
+  let child: string;
+  beforeAll(async () => {
+    // Beside node_modules, so the bundle's external packages (dockerode, execa) resolve as the CLI's do.
+    child = path.join(repoRoot, "node_modules", ".cache", `sshmount-abort-child-${world.id}.mjs`);
+    await build({
+      stdin: {
+        resolveDir: repoRoot,
+        loader: "ts",
+        contents: `
+          import { mount } from "./helper/index";
+          const { options, sshConfig, name, killAfterMs } = JSON.parse(process.argv[2]);
+          const controller = new AbortController();
+          const abortAndDie = () => {
+            controller.abort();
+            if (killAfterMs === 0) process.kill(process.pid, "SIGKILL");
+            setTimeout(() => process.kill(process.pid, "SIGKILL"), killAfterMs);
+          };
+          await mount("server", "", {
+            ...options, sshConfig, name, signal: controller.signal,
+            onProgress: (step) => step.step === "connecting" && setTimeout(abortAndDie, 1000),
+          });`,
+      },
+      outfile: child,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+    });
+  }, 60_000);
+  afterAll(() => fs.rm(child, { force: true }));
+
+  /** Runs the child; resolves with the ms from its death until its container was gone, or undefined. */
+  async function killedMount(name: string, killAfterMs: number): Promise<number | undefined> {
+    const args = { options: world.options, sshConfig: world.server.sshConfig, name: nameOf(name), killAfterMs };
+    const process_ = spawn(process.execPath, [child, JSON.stringify(args)], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    process_.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const signal = await new Promise((resolve) => process_.on("exit", (_code, signal) => resolve(signal)));
+    expect({ signal, stderr }).toEqual({ signal: "SIGKILL", stderr: "" });
+    const died = performance.now();
+    while (performance.now() - died < 10_000) {
+      if ((await world.leftovers()).length === 0) return Math.round(performance.now() - died);
+      await sleep(20);
+    }
+    await world.unmountAll();
+    return undefined;
+  }
+
+  it("still leaves nothing once the abort had a few ms to send its request", async () => {
+    const server = world.runtime.docker.getContainer(world.server.serverName);
+    await server.pause();
+    const outcomes: Record<number, (number | undefined)[]> = {};
+    try {
+      for (const killAfterMs of [0, 1, 5, 20]) {
+        outcomes[killAfterMs] = [];
+        for (let i = 0; i < 3; i++)
+          outcomes[killAfterMs].push(await killedMount(`killed-${killAfterMs}-${i}`, killAfterMs));
+      }
+    } finally {
+      await server.unpause();
+    }
+    for (const [killAfterMs, gone] of Object.entries(outcomes)) {
+      process.stderr.write(
+        `cancel: SIGKILL ${killAfterMs} ms after the abort: container gone after [${gone.map((ms) => (ms === undefined ? "never (left)" : `${ms} ms`)).join(", ")}]\n`,
+      );
+    }
+    expect(outcomes[5].every((ms) => ms !== undefined)).toBe(true);
+    expect(outcomes[20].every((ms) => ms !== undefined)).toBe(true);
+  }, 240_000);
 });
