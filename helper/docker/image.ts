@@ -98,7 +98,12 @@ export async function ensureImage(docker: Docker, options: EnsureImageOptions): 
     { context: options.dir, src: await contextFiles(options.dir) },
     { t: tag, labels: { [IMAGE_LABEL]: options.repository }, rm: true, forcerm: true, abortSignal: options.signal },
   );
-  await followBuild(docker, stream, (line) => options.onProgress?.({ line }));
+  try {
+    await followBuild(docker, stream, (line) => options.onProgress?.({ line }));
+  } finally {
+    // An aborted build's stream fails with "aborted" (or merely closes): the abort is what happened.
+    options.signal?.throwIfAborted();
+  }
   await removeStaleImages(docker, options.repository, tag);
   return { tag, built: true };
 }

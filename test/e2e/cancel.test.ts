@@ -4,7 +4,9 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { build } from "esbuild";
+import { ensureImage } from "../../helper/docker/image";
 import * as sshmount from "../../helper/index";
+import { MOUNT_IMAGE } from "../../helper/mount/mounts";
 import { createWorld, repoRoot, type World } from "./harness";
 
 /**
@@ -123,6 +125,34 @@ describe("leaving mid-mount", () => {
       events.destroy();
       await server.unpause().catch(() => undefined);
     }
+  }, 120_000);
+
+  it("while the image builds: the build stops and leaves no container or image", async () => {
+    const { docker } = world.runtime;
+    const base = await ensureImage(docker, { dir: path.join(repoRoot, "container"), repository: MOUNT_IMAGE });
+    const context = await fs.mkdtemp(path.join(world.dir, "build-"));
+    const marker = `sleep 47.${world.id.length}`;
+    await fs.writeFile(path.join(context, "Dockerfile"), `FROM ${base.tag}\nRUN ${marker}\n`);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const building = ensureImage(docker, {
+      dir: context,
+      repository: `sshmount-e2e-${world.id}`,
+      signal: controller.signal,
+      onProgress: ({ line }) => {
+        if (!line.includes(marker) || abortedAt) return;
+        abortedAt = performance.now();
+        setTimeout(() => controller.abort(), 500);
+      },
+    });
+    await expect(building).rejects.toMatchObject({ name: "AbortError" });
+    expect(performance.now() - abortedAt).toBeLessThan(5000);
+    const buildContainers = async () =>
+      (await docker.listContainers({ all: true })).filter((info) => info.Command.includes(marker));
+    const started = performance.now();
+    while ((await buildContainers()).length > 0 && performance.now() - started < 20_000) await sleep(100);
+    expect(await buildContainers()).toEqual([]);
+    expect(await docker.listImages({ filters: { reference: [`sshmount-e2e-${world.id}`] } })).toEqual([]);
   }, 120_000);
 
   it("just after the mount completed: the mount stays listed", async () => {
