@@ -39,7 +39,7 @@ export async function scanHostKey(
     Healthcheck: { Test: ["NONE"] },
     HostConfig: { NetworkMode: runtime.network, CapDrop: ["ALL"] },
   });
-  const guard = new RemovedOnAbort(signal, container);
+  const guard = new RemovedOnAbort(signal, runtime.endpoint, container);
   try {
     await container.putArchive(createTar(inputs.entries), { path: "/etc" });
     checkAborted(signal);

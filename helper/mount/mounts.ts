@@ -22,7 +22,7 @@ import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./s
 import { ejectInFinder } from "../finder";
 import { withTimeout } from "../timeout";
 import { scanHostKey } from "./host-key";
-import { AbortUndo, cancelled, checkAborted, RemovedOnAbort } from "./cancel";
+import { cancelled, checkAborted, RemovedOnAbort, StoppedOnAbort } from "./cancel";
 
 export const MOUNT_IMAGE = "sshmount";
 const LABEL = {
@@ -261,14 +261,14 @@ async function bringUp(
   options: MountOptions,
 ): Promise<void> {
   let run = runCount(parseLog(await containerLogs(container)));
-  let undo: AbortUndo | undefined;
+  let undo: StoppedOnAbort | undefined;
   if (state !== "running" || restart) {
     options.onProgress?.({ step: "connecting", message: `Connecting to ${host.alias}` });
     checkAborted(options.signal);
     if (state === "running") await container.restart({ t: 5 });
     else {
       await container.start();
-      undo = new AbortUndo(options.signal, () => container.stop({ t: 5 }));
+      undo = new StoppedOnAbort(options.signal, runtime.endpoint, container);
     }
     run += 1;
   }
@@ -488,7 +488,7 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
     for (let attempt = 1; ; attempt++) {
       checkAborted(signal);
       container = await createMountContainer(runtime, plan, await freeLoopbackPort());
-      guard = new RemovedOnAbort(signal, container);
+      guard = new RemovedOnAbort(signal, runtime.endpoint, container);
       await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
       checkAborted(signal);
       options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });

@@ -242,7 +242,7 @@ describe("a process killed right after the abort", () => {
     return undefined;
   }
 
-  it("still leaves nothing once the abort had a few ms to send its request", async () => {
+  it("still leaves nothing, even killed in the abort's own tick", async () => {
     const server = world.runtime.docker.getContainer(world.server.serverName);
     await server.pause();
     const outcomes: Record<number, (number | undefined)[]> = {};
@@ -260,7 +260,6 @@ describe("a process killed right after the abort", () => {
         `cancel: SIGKILL ${killAfterMs} ms after the abort: container gone after [${gone.map((ms) => (ms === undefined ? "never (left)" : `${ms} ms`)).join(", ")}]\n`,
       );
     }
-    expect(outcomes[5].every((ms) => ms !== undefined)).toBe(true);
-    expect(outcomes[20].every((ms) => ms !== undefined)).toBe(true);
+    expect(Object.values(outcomes).flat()).not.toContain(undefined);
   }, 240_000);
 });

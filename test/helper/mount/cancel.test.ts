@@ -1,79 +1,118 @@
-import { describe, expect, it } from "@jest/globals";
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type Docker from "dockerode";
-import { AbortUndo, RemovedOnAbort, untilAborted } from "../../../helper/mount/cancel";
+import type { EngineEndpoint } from "../../../helper/docker/engine";
+import { RemovedOnAbort, StoppedOnAbort, untilAborted } from "../../../helper/mount/cancel";
 
-/** A container whose forced removals are counted; each finishes when the test says so. */
-function container() {
-  const removals: { force?: boolean; finish: () => void }[] = [];
+/**
+ * An engine on a unix socket that records what each connection sent and answers a complete request
+ * as dockerd answers a forced removal (204, then closes: the request said Connection: close).
+ */
+let dir: string;
+let server: net.Server;
+let received: string[];
+let endpoint: EngineEndpoint;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-cancel-"));
+  received = [];
+  server = net.createServer((socket) => {
+    const index = received.push("") - 1;
+    socket.on("data", (chunk) => {
+      received[index] += chunk.toString();
+      if (received[index].endsWith("\r\n\r\n")) socket.end("HTTP/1.1 204 No Content\r\n\r\n");
+    });
+  });
+  const socket = path.join(dir, "docker.sock");
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  endpoint = { source: "option", host: `unix://${socket}` };
+});
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** A container whose dockerode calls (the fallback) are counted. */
+function container(id = "c0ffee") {
+  const calls: string[] = [];
   const stub = {
-    remove: (options: { force?: boolean }) =>
-      new Promise<void>((resolve) => removals.push({ force: options.force, finish: resolve })),
+    id,
+    remove: async () => void calls.push("remove"),
+    stop: async () => void calls.push("stop"),
   };
-  return { removals, container: stub as unknown as Docker.Container };
+  return { calls, container: stub as unknown as Docker.Container };
 }
 
-describe("AbortUndo", () => {
-  it("sends the undo inside abort() itself, before any await, and only once", () => {
+/** Until the armed connection has been accepted and its head has arrived. */
+async function armed(): Promise<void> {
+  while (!received.some((text) => text.includes("Connection: close"))) await sleep(2);
+}
+
+describe("RemovedOnAbort", () => {
+  it("has the engine hold an unfinished DELETE until the abort, which completes it in one write", async () => {
     const controller = new AbortController();
-    let sent = 0;
-    const undo = new AbortUndo(controller.signal, async () => {
-      sent += 1;
-    });
-    expect(undo.fired).toBe(false);
+    const { calls, container: stub } = container();
+    const guard = new RemovedOnAbort(controller.signal, endpoint, stub);
+    await armed();
+    expect(received).toEqual([
+      "DELETE /containers/c0ffee?force=1&v=1 HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n",
+    ]);
     controller.abort();
-    expect(sent).toBe(1);
-    expect(undo.fired).toBe(true);
-    controller.signal.dispatchEvent(new Event("abort"));
-    expect(sent).toBe(1);
+    expect(guard.fired).toBe(true);
+    await guard.remove();
+    expect(received[0].endsWith("\r\n\r\n")).toBe(true);
+    expect(calls).toEqual([]);
   });
 
-  it("sends it at once for a signal that was already aborted", () => {
-    let sent = 0;
-    new AbortUndo(AbortSignal.abort(), async () => {
-      sent += 1;
-    });
-    expect(sent).toBe(1);
+  it("sends nothing for an abort after release (the mount is complete), and closes the armed connection", async () => {
+    const controller = new AbortController();
+    const { calls, container: stub } = container();
+    const guard = new RemovedOnAbort(controller.signal, endpoint, stub);
+    await armed();
+    guard.release();
+    controller.abort();
+    await sleep(20);
+    expect(guard.fired).toBe(false);
+    expect(received[0].endsWith("\r\n\r\n")).toBe(false);
+    expect(calls).toEqual([]);
   });
 
-  it("sends nothing for an abort after release (the mount is complete)", async () => {
+  it("remove() without an abort removes through dockerode, once", async () => {
+    const { calls, container: stub } = container();
+    await new RemovedOnAbort(new AbortController().signal, endpoint, stub).remove();
+    expect(calls).toEqual(["remove"]);
+  });
+
+  it("falls back to dockerode for an already aborted signal (nothing armed yet) or an engine it cannot arm", async () => {
+    const first = container();
+    await new RemovedOnAbort(AbortSignal.abort(), endpoint, first.container).remove();
+    expect(first.calls).toEqual(["remove"]);
+    const tls = container();
     const controller = new AbortController();
-    let sent = 0;
-    const undo = new AbortUndo(controller.signal, async () => {
-      sent += 1;
-    });
-    undo.release();
+    const guard = new RemovedOnAbort(
+      controller.signal,
+      { source: "option", host: "https://127.0.0.1:2376" },
+      tls.container,
+    );
     controller.abort();
-    await undo.settled();
-    expect(sent).toBe(0);
-    expect(undo.fired).toBe(false);
+    await guard.remove();
+    expect(tls.calls).toEqual(["remove"]);
   });
 });
 
-describe("RemovedOnAbort", () => {
-  it("remove() waits for the removal the abort sent instead of sending a second one", async () => {
+describe("StoppedOnAbort", () => {
+  it("stops the container again, never removes it", async () => {
     const controller = new AbortController();
-    const { removals, container: stub } = container();
-    const guard = new RemovedOnAbort(controller.signal, stub);
+    const { calls, container: stub } = container("beef");
+    const undo = new StoppedOnAbort(controller.signal, endpoint, stub);
+    await armed();
     controller.abort();
-    expect(removals.map((each) => each.force)).toEqual([true]);
-    let done = false;
-    const removed = guard.remove().then(() => (done = true));
-    await Promise.resolve();
-    expect(done).toBe(false);
-    removals[0].finish();
-    await removed;
-    expect(removals).toHaveLength(1);
-  });
-
-  it("remove() without an abort removes by force once", async () => {
-    const { removals, container: stub } = container();
-    const guard = new RemovedOnAbort(new AbortController().signal, stub);
-    const removed = guard.remove();
-    await Promise.resolve();
-    await Promise.resolve();
-    removals[0].finish();
-    await removed;
-    expect(removals.map((each) => each.force)).toEqual([true]);
+    await undo.settled();
+    expect(received).toEqual(["POST /containers/beef/stop?t=5 HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"]);
+    expect(calls).toEqual([]);
   });
 });
 
