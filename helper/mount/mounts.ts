@@ -322,7 +322,10 @@ export async function mount(
   return cancellable(options.signal, () => mountTarget(runtime, alias, remotePath, options));
 }
 
-/** Once the caller has aborted, whatever the work then fails with (a 404 of the container an abort removed…) is the cancellation. */
+/**
+ * Once the caller has aborted, whatever the work then fails with (a 404 from the container the abort
+ * removed meanwhile…) is the cancellation.
+ */
 async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
