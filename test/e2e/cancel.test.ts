@@ -186,6 +186,38 @@ describe("leaving mid-mount", () => {
   }, 120_000);
 });
 
+describe("Ctrl-C in the CLI", () => {
+  it("while the server hangs: the CLI says nothing was left behind, and nothing was", async () => {
+    const server = world.runtime.docker.getContainer(world.server.serverName);
+    await server.pause();
+    try {
+      const cli = spawn(
+        process.execPath,
+        [
+          path.join(repoRoot, "bin", "sshmount.mjs"),
+          ...["mount", "server", "--ssh-config", world.server.sshConfig, "--name", nameOf("ctrl-c")],
+        ],
+        { env: world.options.env, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      let interrupting = false;
+      cli.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (interrupting || !/Connecting to server/.test(stderr)) return;
+        interrupting = true;
+        // Once, a second later: a second Ctrl-C makes the CLI exit without waiting for the cleanup.
+        setTimeout(() => cli.kill("SIGINT"), 1000);
+      });
+      const code = await new Promise((resolve) => cli.on("exit", resolve));
+      expect(stderr).toContain("Nothing was left behind");
+      expect(code).not.toBe(0);
+      expect(await world.leftovers()).toEqual([]);
+    } finally {
+      await server.unpause();
+    }
+  }, 120_000);
+});
+
 /**
  * Raycast's worst case: the process running the mount dies right after the abort fired. A child Node
  * process mounts through the helper, aborts once its container is running and connecting to a hung
