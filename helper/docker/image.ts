@@ -37,6 +37,8 @@ export interface EnsureImageOptions {
   dir: string;
   repository: string;
   onProgress?: (progress: BuildProgress) => void;
+  /** Aborting closes the build's connection, which makes the engine stop the build. */
+  signal?: AbortSignal;
 }
 
 export interface ImageResult {
@@ -94,9 +96,14 @@ export async function ensureImage(docker: Docker, options: EnsureImageOptions): 
   if (await imageExists(docker, tag)) return { tag, built: false };
   const stream = await docker.buildImage(
     { context: options.dir, src: await contextFiles(options.dir) },
-    { t: tag, labels: { [IMAGE_LABEL]: options.repository }, rm: true, forcerm: true },
+    { t: tag, labels: { [IMAGE_LABEL]: options.repository }, rm: true, forcerm: true, abortSignal: options.signal },
   );
-  await followBuild(docker, stream, (line) => options.onProgress?.({ line }));
+  try {
+    await followBuild(docker, stream, (line) => options.onProgress?.({ line }));
+  } finally {
+    // An aborted build's stream fails with "aborted" (or merely closes): the abort is what happened.
+    options.signal?.throwIfAborted();
+  }
   await removeStaleImages(docker, options.repository, tag);
   return { tag, built: true };
 }

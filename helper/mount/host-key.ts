@@ -1,11 +1,12 @@
 import { createTar } from "../docker/archive";
-import { containerLogs, removeContainer } from "../docker/containers";
+import { containerLogs } from "../docker/containers";
 import type { PresentedHostKey } from "../errors";
 import type { Runtime } from "../runtime";
 import { CONTAINER_HOST_ALIAS } from "../ssh/container-config";
 import { fingerprintOf } from "../ssh/known-hosts";
 import type { SshHostOptions } from "../ssh/options";
 import { withTimeout } from "../timeout";
+import { checkAborted, RemovedOnAbort, untilAborted } from "./cancel";
 import type { InputFiles } from "./inputs";
 
 export interface ScannedHostKey extends PresentedHostKey {
@@ -20,13 +21,16 @@ const SCAN_TIMEOUT_MS = 90_000;
 /**
  * Asks the first host of the connection whose key is unknown for its key, from a short-lived container
  * with the mount's own inputs, so it resolves names and passes jump hosts exactly as the mount does.
- * Nothing logs in. Undefined when no key could be read (the host went away, every key is known).
+ * Nothing logs in. Undefined when no key could be read (the host went away, every key is known). An
+ * abort removes the scan container at once and rejects with `cancelled`.
  */
 export async function scanHostKey(
   runtime: Runtime,
   image: string,
   inputs: InputFiles,
+  signal?: AbortSignal,
 ): Promise<ScannedHostKey | undefined> {
+  checkAborted(signal);
   const container = await runtime.docker.createContainer({
     Image: image,
     Labels: { "sshmount.role": "host-key-scan" },
@@ -35,10 +39,12 @@ export async function scanHostKey(
     Healthcheck: { Test: ["NONE"] },
     HostConfig: { NetworkMode: runtime.network, CapDrop: ["ALL"] },
   });
+  const guard = new RemovedOnAbort(signal, runtime.endpoint, container);
   try {
     await container.putArchive(createTar(inputs.entries), { path: "/etc" });
+    checkAborted(signal);
     await container.start();
-    await withTimeout(container.wait(), SCAN_TIMEOUT_MS);
+    await withTimeout(untilAborted(container.wait(), signal), SCAN_TIMEOUT_MS);
     const match = /^sshmount: hostkey: (\S+) (\S+) (\S+) (\S+)/m.exec(await containerLogs(container));
     if (!match) return undefined;
     const [, block, name, type, keyBase64] = match;
@@ -53,6 +59,6 @@ export async function scanHostKey(
       ...(block === CONTAINER_HOST_ALIAS ? {} : { jumpHost: owner.alias }),
     };
   } finally {
-    await removeContainer(container);
+    await guard.remove();
   }
 }

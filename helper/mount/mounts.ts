@@ -22,6 +22,7 @@ import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./s
 import { ejectInFinder } from "../finder";
 import { withTimeout } from "../timeout";
 import { scanHostKey } from "./host-key";
+import { cancelled, checkAborted, RemovedOnAbort, StoppedOnAbort } from "./cancel";
 
 export const MOUNT_IMAGE = "sshmount";
 const LABEL = {
@@ -205,10 +206,6 @@ async function agentAvailable(runtime: Runtime): Promise<string | undefined> {
   }
 }
 
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SshmountError("cancelled", "Mount cancelled");
-}
-
 /**
  * Waits until start number `run` of the container says "ready" (earlier starts' lines stay in the log),
  * or turns its exit into the typed error its ssh output describes.
@@ -244,8 +241,44 @@ async function waitReady(
         context,
       );
     }
-    await sleep(150);
+    // Wakes on abort rather than sleeping out the interval; the check at the top then throws.
+    await sleep(150, undefined, { signal: options.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * Starts an existing mount (restarts it too when `restart`) and waits until it serves. It is the user's
+ * own mount, so an abort never removes it: one this call started is stopped again, as the user left it
+ * (running on, it would retry its server in the background); one that was running is left running.
+ */
+async function bringUp(
+  runtime: Runtime,
+  container: Docker.Container,
+  state: string,
+  restart: boolean,
+  host: SshHostOptions,
+  remotePath: string,
+  options: MountOptions,
+): Promise<void> {
+  let run = runCount(parseLog(await containerLogs(container)));
+  let undo: StoppedOnAbort | undefined;
+  if (state !== "running" || restart) {
+    options.onProgress?.({ step: "connecting", message: `Connecting to ${host.alias}` });
+    checkAborted(options.signal);
+    if (state === "running") await container.restart({ t: 5 });
+    else {
+      await container.start();
+      undo = new StoppedOnAbort(options.signal, runtime.endpoint, container);
+    }
+    run += 1;
+  }
+  try {
+    await waitReady(runtime, container, run, host, remotePath, options);
+  } finally {
+    await undo?.settled();
+  }
+  // It became ready while the abort was on its way: it has been stopped again all the same.
+  if (undo?.fired) throw cancelled();
 }
 
 /** The entrypoint was told to stop before it served: the engine shutting down, or a `docker stop`. */
@@ -277,13 +310,35 @@ export function validateMountRequest(alias: string, remotePath: string, name: st
 /**
  * Mounts ALIAS:REMOTE_PATH: one container per mount, so a hung server freezes only its own share.
  * Mounting the same target again returns the existing mount (started again if it was stopped). On any
- * failure the container is removed before the typed error is thrown.
+ * failure the container is removed before the typed error is thrown. An abort (options.signal) at any
+ * stage before the mount is complete undoes what this call did and rejects with `cancelled`.
  */
 export async function mount(
   runtime: Runtime,
   alias: string,
-  remotePathInput: string,
+  remotePath: string,
   options: MountOptions = {},
+): Promise<MountInfo> {
+  return cancellable(options.signal, () => mountTarget(runtime, alias, remotePath, options));
+}
+
+/**
+ * Once the caller has aborted, whatever the work then fails with (a 404 from the container the abort
+ * removed meanwhile…) is the cancellation.
+ */
+async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw signal?.aborted ? cancelled() : error;
+  }
+}
+
+async function mountTarget(
+  runtime: Runtime,
+  alias: string,
+  remotePathInput: string,
+  options: MountOptions,
 ): Promise<MountInfo> {
   const progress = (step: MountStep, message: string, detail?: string) =>
     options.onProgress?.({ step, message, detail });
@@ -292,7 +347,9 @@ export async function mount(
   const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
   const resolveOptions = resolveOptionsFor(runtime, sshConfig);
   const host = await resolveHost(alias, resolveOptions);
+  checkAborted(options.signal);
   const connection: Connection = { target: host, chain: await resolveJumpChain(host, resolveOptions) };
+  checkAborted(options.signal);
 
   const existing = await managedContainers(runtime.docker);
   const same = existing.find(
@@ -301,14 +358,7 @@ export async function mount(
       (options.name === undefined || summary.Labels[LABEL.name] === options.name),
   );
   if (same) {
-    const container = runtime.docker.getContainer(same.Id);
-    let run = runCount(parseLog(await containerLogs(container)));
-    if (same.State !== "running") {
-      progress("connecting", `Connecting to ${alias}`);
-      await container.start();
-      run += 1;
-    }
-    await waitReady(runtime, container, run, host, remotePath, options);
+    await bringUp(runtime, runtime.docker.getContainer(same.Id), same.State, false, host, remotePath, options);
     progress("ready", "Mounted");
     return describe(runtime, same.Id, { password: true, probe: options.probe });
   }
@@ -324,7 +374,9 @@ export async function mount(
     dir: runtime.mountImageDir,
     repository: MOUNT_IMAGE,
     onProgress: ({ line }) => progress("image", "Building the container image (first run only)", line),
+    signal: options.signal,
   });
+  checkAborted(options.signal);
   progress("network", "Preparing the network");
   await ensureNetwork(runtime.docker, runtime.network);
 
@@ -374,7 +426,7 @@ async function trustOrExplain(
   error: SshmountError,
   options: MountOptions,
 ): Promise<void> {
-  const scanned = await scanHostKey(runtime, image, inputs);
+  const scanned = await scanHostKey(runtime, image, inputs, options.signal);
   if (!scanned) throw error;
   const { keyBase64, owner, ...hostKey } = scanned;
   if (options.trustHostKeys?.includes(hostKey.fingerprint)) {
@@ -430,31 +482,42 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
 /** Creates and starts one mount container and waits until it serves; removes it on any failure. */
 async function startMountContainer(runtime: Runtime, plan: ContainerPlan, options: MountOptions): Promise<MountInfo> {
   const { name } = plan;
+  const { signal } = options;
   let container: Docker.Container | undefined;
+  // Set with `container`: from its creation on, an abort removes it at once.
+  let guard: RemovedOnAbort | undefined;
   try {
     // Another program may take the chosen port before Docker binds it: pick again, a few times.
     for (let attempt = 1; ; attempt++) {
+      checkAborted(signal);
       container = await createMountContainer(runtime, plan, await freeLoopbackPort());
+      guard = new RemovedOnAbort(signal, runtime.endpoint, container);
       await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
-      checkAborted(options.signal);
+      checkAborted(signal);
       options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
+      checkAborted(signal);
       try {
         await container.start();
         break;
       } catch (error) {
         if (!isPortConflict(error) || attempt === 3) throw error;
-        await removeContainer(container);
+        await guard.remove();
         container = undefined;
+        guard = undefined;
       }
     }
     await waitReady(runtime, container, 1, plan.host, plan.remotePath, options);
     // Only a mount that worked once may come back by itself after a crash or an engine restart.
     await container.update({ RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } });
+    // The mount is complete once this process has seen the engine acknowledge that update: an abort
+    // seen before it removes the container, one after it leaves the mount as it is and this resolves.
+    guard.release();
+    if (guard.fired) throw cancelled();
     options.onProgress?.({ step: "ready", message: "Mounted" });
     return await describe(runtime, container.id, { password: true, probe: options.probe });
   } catch (error) {
     // An engine that went away cannot remove anything: the next list or mount sweeps it (abandoned()).
-    if (container) await removeContainer(container).catch(() => undefined);
+    await guard?.remove().catch(() => undefined);
     if (error instanceof SshmountError) throw error;
     if ((error as { statusCode?: number })?.statusCode === 409) {
       throw new SshmountError(
@@ -552,11 +615,9 @@ export async function remount(runtime: Runtime, name: string, options: MountOpti
   const labels = summary.Labels;
   const container = runtime.docker.getContainer(summary.Id);
   const host = await resolveHost(labels[LABEL.alias], resolveOptionsFor(runtime, labels[LABEL.sshConfig] ?? ""));
-  const run = runCount(parseLog(await containerLogs(container))) + 1;
-  options.onProgress?.({ step: "connecting", message: `Connecting to ${host.alias}` });
-  if (summary.State === "running") await container.restart({ t: 5 });
-  else await container.start();
-  await waitReady(runtime, container, run, host, labels[LABEL.remotePath] ?? "", options);
+  await cancellable(options.signal, () =>
+    bringUp(runtime, container, summary.State, true, host, labels[LABEL.remotePath] ?? "", options),
+  );
   options.onProgress?.({ step: "ready", message: "Mounted" });
   return describe(runtime, summary.Id, { password: true, probe: options.probe });
 }

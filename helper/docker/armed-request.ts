@@ -1,0 +1,57 @@
+import net from "node:net";
+import type { EngineEndpoint } from "./engine";
+
+function socketTarget(endpoint: EngineEndpoint): net.NetConnectOpts | undefined {
+  const url = new URL(endpoint.host);
+  if (url.protocol === "unix:") return { path: decodeURIComponent(url.pathname) };
+  if (url.protocol === "tcp:" || url.protocol === "http:")
+    return { host: url.hostname, port: Number(url.port || 2375) };
+  return undefined;
+}
+
+/**
+ * One request to the engine written in advance but for its last two bytes, so that firing it is a
+ * single synchronous socket write: the request is in the kernel before fire() returns, and the engine
+ * completes it even when this process dies right after (Raycast ending the command's worker, a
+ * SIGKILL). Through dockerode the same request would wait for a connection first. Never fired, the
+ * engine drops the unfinished request when the socket closes. Not for TLS engines: fire() says so.
+ */
+export class ArmedRequest {
+  private readonly socket: net.Socket | undefined;
+  private connected = false;
+
+  constructor(endpoint: EngineEndpoint, method: string, requestPath: string) {
+    const target = socketTarget(endpoint);
+    if (!target) return;
+    this.socket = net.connect(target, () => (this.connected = true));
+    // An armed request must never keep a finished CLI alive, and its failures only mean fire() cannot.
+    this.socket.unref();
+    this.socket.on("error", () => undefined);
+    this.socket.write(`${method} ${requestPath} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n`);
+  }
+
+  /** Sends the request; resolves with the engine's status. Undefined when the socket is not (or no longer) open. */
+  fire(): Promise<number> | undefined {
+    const socket = this.socket;
+    if (!socket || !this.connected || socket.destroyed) {
+      this.disarm();
+      return undefined;
+    }
+    const answer = new Promise<number>((resolve, reject) => {
+      let head = "";
+      socket.on("data", (chunk: Buffer) => (head += chunk.toString("latin1")));
+      socket.on("close", () => {
+        const status = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1];
+        if (status) resolve(Number(status));
+        else reject(new Error("The engine closed the connection without an answer"));
+      });
+    });
+    socket.ref();
+    socket.write("\r\n");
+    return answer;
+  }
+
+  disarm(): void {
+    this.socket?.destroy();
+  }
+}
