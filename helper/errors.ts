@@ -20,7 +20,9 @@ export type ErrorKind =
   | "not-found"
   | "invalid-input"
   | "unsupported"
-  | "internal";
+  | "internal"
+  | "program-missing"
+  | "file-access";
 
 export interface ErrorFacts {
   /** The exact text ssh, sshfs or Docker printed, when there is one. */
@@ -32,6 +34,8 @@ export interface ErrorFacts {
   /** Docker endpoints that were tried, for docker-unavailable. */
   tried?: string[];
   file?: string;
+  /** For program-missing: the program as it was run ("ssh", "/usr/bin/open"). */
+  program?: string;
   /** Line in `file`, for ssh-config-invalid. */
   line?: number;
   /** For auth-failed: the methods the server offered ("publickey", "password", "keyboard-interactive"). */
@@ -124,10 +128,65 @@ function hintFor(error: SshmountError): string {
       return "See `sshmount doctor` for what this machine supports.";
     case "internal":
       return "This is a bug in sshmount; please report it with `sshmount doctor --json` output.";
+    case "program-missing":
+      return programHint(facts.program ?? "");
+    case "file-access":
+      return `Check that ${facts.file ?? "the file"} exists and that your user may read and write it (\`ls -l\` shows its owner and mode).`;
   }
 }
 
-/** The one place errors become user words. Anything that is not ours is reported as internal. */
+/** Programs that come with macOS itself: when one cannot run, PATH or permissions are wrong, not an install. */
+const macOsTools = new Set(["osascript", "open", "diskutil", "mount", "umount", "route", "security", "netstat"]);
+
+function programHint(program: string): string {
+  const base = program.split("/").pop() ?? program;
+  if (/^ssh(-keygen|-add|-keyscan)?$/.test(base)) {
+    return "Install OpenSSH (it ships with macOS; on Debian or Ubuntu `apt-get install openssh-client`) and make sure `ssh` is on PATH.";
+  }
+  if (macOsTools.has(base)) {
+    return `${base} ships with macOS: check that PATH includes /usr/bin, /bin, /usr/sbin and /sbin and that ${program} may be executed.`;
+  }
+  return `Install ${base} or put it on PATH, then try again.`;
+}
+
+const fileCodes: Record<string, string> = {
+  ENOENT: "it does not exist",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a folder",
+  ENOTDIR: "a part of its path is not a folder",
+  EROFS: "the file system is read-only",
+};
+
+/**
+ * Node's own errors for a file (fs: `path` and a syscall such as "open") or a program (spawn: syscall
+ * "spawn X") that a caller did not translate, as the typed error they are instead of internal noise.
+ */
+export function fromSystemError(error: unknown): SshmountError | undefined {
+  const { code, syscall, path: file } = (error ?? {}) as { code?: string; syscall?: string; path?: string };
+  if (typeof code !== "string" || typeof syscall !== "string" || typeof file !== "string") return undefined;
+  if (syscall.startsWith("spawn")) {
+    if (code !== "ENOENT" && code !== "EACCES") return undefined;
+    return programMissing(file, code, { cause: error });
+  }
+  const reason = fileCodes[code];
+  if (!reason) return undefined;
+  const writing = /^(write|mkdir|rename|unlink|rmdir|chmod|copyfile|symlink)/.test(syscall);
+  return new SshmountError(
+    "file-access",
+    `sshmount cannot ${writing ? "write" : "read"} ${file}: ${reason}`,
+    { file },
+    { cause: error },
+  );
+}
+
+/** A program that cannot be started: ENOENT (not found on PATH) or EACCES (not executable). */
+export function programMissing(program: string, code: string, options?: { cause?: unknown }): SshmountError {
+  const why = code === "EACCES" ? "is not executable (permission denied)" : "was not found";
+  return new SshmountError("program-missing", `The program ${program} ${why}`, { program }, options);
+}
+
+/** The one place errors become user words. Anything that is not ours (nor a file or program error) is internal. */
 export function describeError(error: unknown): ErrorDescription {
   if (isSshmountError(error)) {
     const { detail } = error.facts;
@@ -139,6 +198,8 @@ export function describeError(error: unknown): ErrorDescription {
       ...(error.facts.hostKey ? { hostKey: error.facts.hostKey } : {}),
     };
   }
+  const system = fromSystemError(error);
+  if (system) return describeError(system);
   const message = error instanceof Error ? error.message : String(error);
   return { kind: "internal", message, hint: hintFor(new SshmountError("internal", message)) };
 }
