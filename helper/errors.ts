@@ -171,13 +171,9 @@ export function fromSystemError(error: unknown): SshmountError | undefined {
   }
   const reason = fileCodes[code];
   if (!reason) return undefined;
-  const writing = /^(write|mkdir|rename|unlink|rmdir|chmod|copyfile|symlink)/.test(syscall);
-  return new SshmountError(
-    "file-access",
-    `sshmount cannot ${writing ? "write" : "read"} ${file}: ${reason}`,
-    { file },
-    { cause: error },
-  );
+  // open serves reads and writes alike: its error does not say which was meant.
+  const verb = syscall === "open" ? "open" : /^(read|stat|lstat|access|scandir)/.test(syscall) ? "read" : "write";
+  return new SshmountError("file-access", `sshmount cannot ${verb} ${file}: ${reason}`, { file }, { cause: error });
 }
 
 /** A program that cannot be started: ENOENT (not found on PATH) or EACCES (not executable). */

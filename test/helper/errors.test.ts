@@ -49,7 +49,7 @@ describe("a file the helper cannot read or write", () => {
     const read = await fs.readFile(file).catch((e) => e);
     expect(describeError(read)).toMatchObject({
       kind: "file-access",
-      message: `sshmount cannot read ${file}: it does not exist`,
+      message: `sshmount cannot open ${file}: it does not exist`,
       hint: expect.stringContaining(file),
     });
     await fs.mkdir(path.join(dir, "folder"));
