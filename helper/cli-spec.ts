@@ -189,6 +189,13 @@ export function verbSpec(name: string): VerbSpec | undefined {
   return (VERBS as readonly VerbSpec[]).find((verb) => verb.name === name);
 }
 
+/** The only words an argument takes when it completes from a fixed list; undefined for hosts and mounts. */
+export function fixedWords(completes: Completes | undefined): readonly string[] | undefined {
+  if (completes === "verbs") return VERBS.map((verb) => verb.name);
+  if (completes === "shells") return SHELLS;
+  return undefined;
+}
+
 /** The flags a verb takes, in table order. */
 export function flagsOf(verb: VerbSpec): FlagSpec[] {
   return (FLAGS as readonly FlagSpec[]).filter((flag) => flag.verbs.includes(verb.name));

@@ -4,6 +4,7 @@ import {
   GLOBAL_FLAGS,
   SHELLS,
   VERBS,
+  fixedWords,
   flagsOf,
   verbSpec,
   type FlagSpec,
@@ -49,9 +50,20 @@ function flagToken(flag: FlagSpec): string {
   return `[--${flag.name} ${value}]${flag.type === "list" ? "…" : ""}`;
 }
 
-/** "sshmount VERB ARG [--flag]…", wrapped under the argument so long verbs stay readable. */
+/** `words` after `prefix`, in lines of at most WIDTH columns; later lines start as far in as the first word. */
+function wrap(prefix: string, words: string[]): string {
+  const indent = " ".repeat(prefix.length);
+  const lines: string[][] = [[]];
+  for (const word of words) {
+    const line = lines[lines.length - 1];
+    if (line.length > 0 && prefix.length + [...line, word].join(" ").length > WIDTH) lines.push([word]);
+    else line.push(word);
+  }
+  return lines.map((line, index) => `${index === 0 ? prefix : indent}${line.join(" ")}`).join("\n");
+}
+
+/** "  sshmount VERB ARG [--flag]…", the verb padded to `pad` so that a list of them lines up. */
 function synopsis(verb: VerbSpec, pad = 0): string {
-  const head = `sshmount ${verb.name.padEnd(pad)}`;
   const argument = verb.argument
     ? verb.optional
       ? `[${verb.argument}]`
@@ -59,37 +71,16 @@ function synopsis(verb: VerbSpec, pad = 0): string {
         ? `${verb.argument} | --${verb.instead}`
         : verb.argument
     : "";
-  const words = [
-    ...(argument ? [argument] : []),
-    ...flagsOf(verb)
-      .filter((flag) => flag.name !== verb.instead)
-      .map(flagToken),
-  ];
-  const indent = " ".repeat(head.length + 1);
-  const lines = [`${head}`];
-  for (const word of words) {
-    const last = lines.length - 1;
-    if (lines[last].length + 1 + word.length > WIDTH && lines[last].trim() !== head.trim()) {
-      lines.push(`${indent}${word}`);
-    } else {
-      lines[last] = `${lines[last]} ${word}`;
-    }
-  }
-  return lines.map((line) => line.replace(/ +$/, "")).join("\n  ");
+  const flags = flagsOf(verb)
+    .filter((flag) => flag.name !== verb.instead)
+    .map(flagToken);
+  return wrap(`  sshmount ${verb.name.padEnd(pad)} `, [...(argument ? [argument] : []), ...flags]).trimEnd();
 }
 
-/** Two columns, the second wrapped at WIDTH under itself. */
+/** Two columns: names, and their help wrapped under itself. */
 function flagLines(flags: { names: string; help: string }[]): string[] {
   const width = Math.max(...flags.map((flag) => flag.names.length)) + 2;
-  return flags.map((flag) => {
-    const lines = [""];
-    for (const word of flag.help.split(" ")) {
-      const last = lines.length - 1;
-      if (lines[last] && 2 + width + lines[last].length + 1 + word.length > WIDTH) lines.push(word);
-      else lines[last] = lines[last] ? `${lines[last]} ${word}` : word;
-    }
-    return lines.map((line, index) => `  ${(index === 0 ? flag.names : "").padEnd(width)}${line}`).join("\n");
-  });
+  return flags.map((flag) => wrap(`  ${flag.names.padEnd(width)}`, flag.help.split(" ")));
 }
 
 const globalHelp = GLOBAL_FLAGS.map((flag) => ({ names: `-${flag.short}, --${flag.name}`, help: flag.help }));
@@ -99,7 +90,7 @@ export function overview(): string {
   const pad = Math.max(...VERBS.map((verb) => verb.name.length));
   return [
     "Usage:",
-    ...VERBS.map((verb) => `  ${synopsis(verb, pad)}`),
+    ...VERBS.map((verb) => synopsis(verb, pad)),
     `  sshmount --version`,
     "",
     "Mounts a host from your ssh config in a container (sshfs + Samba) and serves it over SMB.",
@@ -120,7 +111,7 @@ export function verbUsage(verb: VerbSpec): string {
   }));
   return [
     "Usage:",
-    `  ${synopsis(verb)}`,
+    synopsis(verb),
     "",
     `${verb.summary}.`,
     ...(verb.details ? [verb.details] : []),
@@ -190,11 +181,9 @@ export function parseCli(argv: string[]): ParsedCli {
       if (complaint) throw new UsageError(complaint, verb);
     }
   }
-  if (verb.name === "help" && args[0] !== undefined && !verbSpec(args[0])) {
-    throw new UsageError(`unknown command "${args[0]}"`, verb);
-  }
-  if (verb.name === "completion" && !(SHELLS as readonly string[]).includes(args[0])) {
-    throw new UsageError(`completion takes ${SHELLS.join(", ")}, not "${args[0]}"`, verb);
+  const words = fixedWords(verb.completes);
+  if (words && args[0] !== undefined && !words.includes(args[0])) {
+    throw new UsageError(`"${verb.name}" takes ${words.join(", ")}, not "${args[0]}"`, verb);
   }
   return { command: verb.name as VerbName, args, flags };
 }

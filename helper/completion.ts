@@ -3,7 +3,7 @@
  * completed the moment it exists. Host aliases and mount names come from the CLI's own JSON output at
  * the time of the Tab: `sshmount hosts --json` and `sshmount list --json`.
  */
-import { GLOBAL_FLAGS, SHELLS, VERBS, flagsOf, type Completes, type VerbSpec } from "./cli-spec";
+import { GLOBAL_FLAGS, SHELLS, VERBS, fixedWords, flagsOf, type Completes, type VerbSpec } from "./cli-spec";
 
 type Shell = (typeof SHELLS)[number];
 
@@ -17,8 +17,8 @@ function jsonFieldSed(field: string): string {
 const sources: Record<Completes, { words?: readonly string[]; verb?: string; field?: string }> = {
   hosts: { verb: "hosts", field: "alias" },
   mounts: { verb: "list", field: "name" },
-  verbs: { words: verbs.map((verb) => verb.name) },
-  shells: { words: SHELLS },
+  verbs: { words: fixedWords("verbs") },
+  shells: { words: fixedWords("shells") },
 };
 
 function valueFlags(): string[] {
