@@ -129,6 +129,20 @@ describe("main", () => {
     expect(stdout).toMatch(/^Exit codes: 0 done, 1 failed, 2 usage error, 130 cancelled/m);
   });
 
+  it("after Ctrl-C, whatever fails next is the cancellation: exit 130, one line saying nothing was left", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let stderr = "";
+    const code = await main(["list"], {
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+      signal: controller.signal,
+      options: { dockerSocket: "/nonexistent/docker.sock", env: { PATH: process.env.PATH, HOME: "/nonexistent" } },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toBe("sshmount: Cancelled. Nothing was left behind; mount again when you are ready.\n");
+  });
+
   it("a usage error prints that verb's usage, not the overview", async () => {
     const result = await cli(["unmount", "--bogus"]);
     expect(result.code).toBe(2);
