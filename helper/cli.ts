@@ -1,6 +1,21 @@
 import { parseArgs } from "node:util";
+import {
+  FLAGS,
+  GLOBAL_FLAGS,
+  SHELLS,
+  VERBS,
+  fixedWords,
+  flagsOf,
+  verbSpec,
+  type FlagSpec,
+  type Flags,
+  type VerbName,
+  type VerbSpec,
+} from "./cli-spec";
+import { completionScript } from "./completion";
 import * as api from "./index";
 import type { ConnectionMode, HelperOptions, MountInfo, MountProgress } from "./index";
+import { readHiddenLine, type PromptInput } from "./password-prompt";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -9,112 +24,179 @@ export interface CliIo {
   platform?: NodeJS.Platform;
   /** Aborted on Ctrl-C, so a mount in progress cleans up after itself. */
   signal?: AbortSignal;
-  /** All of standard input, for --password-stdin. */
+  /** All of standard input, for --password-stdin from a pipe. */
   readStdin?: () => Promise<string>;
+  /** Standard input itself: a terminal (isTTY, setRawMode) gets a prompt without echo. */
+  stdin?: PromptInput;
+  /** Printed by --version; the build puts package.json's version here. */
+  version?: string;
 }
 
-export const USAGE = `Usage:
-  sshmount hosts   [--ssh-config FILE] [--json]
-  sshmount mount   ALIAS[:REMOTE_PATH] [--name NAME] [--ssh-config FILE] [--password-stdin]
-                   [--trust-host-key SHA256:…]… [--connect auto|bridge|localhost] [--json]
-  sshmount list    [--connect MODE] [--json]
-  sshmount remount NAME [--connect MODE] [--json]
-  sshmount unmount NAME | --all [--json]
-  sshmount logs    NAME
-  sshmount open    NAME | --last [--connect MODE]
-  sshmount doctor  [--connect MODE] [--json]
-  sshmount demo    [--stop] [--connect MODE] [--json]
+class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The verb whose usage the error prints; the overview when there is none. */
+    readonly verb?: VerbSpec,
+  ) {
+    super(message);
+  }
+}
 
-Mounts a host from your ssh config in a container (sshfs + Samba) and serves it over SMB.
-REMOTE_PATH defaults to the remote home folder; a relative path is relative to it.
---password-stdin reads the login password from standard input (never from argv).
---connect picks how Finder reaches the share: the container IP (bridge), a port on 127.0.0.1
-(localhost), or auto: the container IP when this machine routes it and port 445 answers.
---trust-host-key adds an unknown host's key to your known_hosts only when it has this fingerprint.`;
+const WIDTH = 100;
 
-class UsageError extends Error {}
+function flagToken(flag: FlagSpec): string {
+  const value = flag.value ?? flag.choices?.join("|");
+  if (flag.type === "boolean") return `[--${flag.name}]`;
+  return `[--${flag.name} ${value}]${flag.type === "list" ? "…" : ""}`;
+}
 
-type Flags = {
-  json: boolean;
-  name?: string;
-  "ssh-config"?: string;
-  "password-stdin": boolean;
-  "trust-host-key"?: string[];
-  connect?: string;
-  all: boolean;
-  last: boolean;
-  stop: boolean;
-  help: boolean;
-};
+/** `words` after `prefix`, in lines of at most WIDTH columns; later lines start as far in as the first word. */
+function wrap(prefix: string, words: string[]): string {
+  const indent = " ".repeat(prefix.length);
+  const lines: string[][] = [[]];
+  for (const word of words) {
+    const line = lines[lines.length - 1];
+    if (line.length > 0 && prefix.length + [...line, word].join(" ").length > WIDTH) lines.push([word]);
+    else line.push(word);
+  }
+  return lines.map((line, index) => `${index === 0 ? prefix : indent}${line.join(" ")}`).join("\n");
+}
 
-const allowed: Record<string, { positionals: number; flags: (keyof Flags)[] }> = {
-  hosts: { positionals: 0, flags: ["ssh-config", "json"] },
-  mount: { positionals: 1, flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "connect", "json"] },
-  list: { positionals: 0, flags: ["connect", "json"] },
-  remount: { positionals: 1, flags: ["connect", "json"] },
-  unmount: { positionals: 1, flags: ["all", "json"] },
-  logs: { positionals: 1, flags: [] },
-  open: { positionals: 1, flags: ["last", "connect", "json"] },
-  doctor: { positionals: 0, flags: ["connect", "json"] },
-  demo: { positionals: 0, flags: ["stop", "connect", "json"] },
-};
+/** "  sshmount VERB ARG [--flag]…", the verb padded to `pad` so that a list of them lines up. */
+function synopsis(verb: VerbSpec, pad = 0): string {
+  const argument = verb.argument
+    ? verb.optional
+      ? `[${verb.argument}]`
+      : verb.instead
+        ? `${verb.argument} | --${verb.instead}`
+        : verb.argument
+    : "";
+  const flags = flagsOf(verb)
+    .filter((flag) => flag.name !== verb.instead)
+    .map(flagToken);
+  return wrap(`  sshmount ${verb.name.padEnd(pad)} `, [...(argument ? [argument] : []), ...flags]).trimEnd();
+}
 
-export function parseCli(argv: string[]): { command: string; args: string[]; flags: Flags } {
+/** Two columns: names, and their help wrapped under itself. */
+function flagLines(flags: { names: string; help: string }[]): string[] {
+  const width = Math.max(...flags.map((flag) => flag.names.length)) + 2;
+  return flags.map((flag) => wrap(`  ${flag.names.padEnd(width)}`, flag.help.split(" ")));
+}
+
+const globalHelp = GLOBAL_FLAGS.map((flag) => ({ names: `-${flag.short}, --${flag.name}`, help: flag.help }));
+
+/** `sshmount help`: every verb's synopsis and what they share. */
+export function overview(): string {
+  const pad = Math.max(...VERBS.map((verb) => verb.name.length));
+  return [
+    "Usage:",
+    ...VERBS.map((verb) => synopsis(verb, pad)),
+    `  sshmount --version`,
+    "",
+    "Mounts a host from your ssh config in a container (sshfs + Samba) and serves it over SMB.",
+    "",
+    "Verbs:",
+    ...flagLines(VERBS.map((verb) => ({ names: verb.name, help: verb.summary }))),
+    "",
+    "Run `sshmount help VERB` (or `sshmount VERB --help`) for a verb's flags.",
+    "Exit codes: 0 done, 1 failed, 2 usage error, 130 cancelled (Ctrl-C), 143 terminated (SIGTERM).",
+  ].join("\n");
+}
+
+/** `sshmount help VERB`: its synopsis, what it does and each of its flags. */
+export function verbUsage(verb: VerbSpec): string {
+  const flags = flagsOf(verb).map((flag) => ({
+    names: flag.type === "boolean" ? `--${flag.name}` : `--${flag.name} ${flag.choices?.join("|") ?? flag.value}`,
+    help: flag.help,
+  }));
+  return [
+    "Usage:",
+    synopsis(verb),
+    "",
+    `${verb.summary}.`,
+    ...(verb.details ? [verb.details] : []),
+    "",
+    "Flags:",
+    ...flagLines([...flags, ...globalHelp]),
+  ].join("\n");
+}
+
+/** parseArgs' options, from the table: every flag is known to the parser, the verb decides which it takes. */
+const parseOptions = Object.fromEntries([
+  ...(FLAGS as readonly FlagSpec[]).map((flag) => [
+    flag.name,
+    flag.type === "boolean"
+      ? { type: "boolean" as const, default: false }
+      : { type: "string" as const, multiple: flag.type === "list" },
+  ]),
+  ...GLOBAL_FLAGS.map((flag) => [flag.name, { type: "boolean" as const, short: flag.short, default: false }]),
+]);
+
+export interface ParsedCli {
+  command: VerbName | "version";
+  args: string[];
+  flags: Flags;
+}
+
+export function parseCli(argv: string[]): ParsedCli {
+  // First the verb, leniently, so that an unknown flag can still be answered with that verb's usage.
+  const lenient = parseArgs({ args: argv, allowPositionals: true, strict: false, options: parseOptions });
+  const verb = verbSpec(lenient.positionals[0] ?? "");
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean", default: false },
-        name: { type: "string" },
-        "ssh-config": { type: "string" },
-        "password-stdin": { type: "boolean", default: false },
-        "trust-host-key": { type: "string", multiple: true },
-        connect: { type: "string" },
-        all: { type: "boolean", default: false },
-        last: { type: "boolean", default: false },
-        stop: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: parseOptions });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, verb);
   }
-  const flags = parsed.values as Flags;
+  const { help, version, ...values } = parsed.values as Flags & { help: boolean; version: boolean };
+  const flags = values as Flags;
   const [command = "", ...args] = parsed.positionals;
-  if (flags.help) return { command: "help", args, flags };
-  const spec = allowed[command];
-  if (!spec) throw new UsageError(command ? `unknown command "${command}"` : "no command given");
-  const given = (Object.keys(parsed.values) as (keyof Flags)[]).filter(
-    (flag) => flag !== "help" && parsed.values[flag] !== undefined && parsed.values[flag] !== false,
-  );
-  const stray = given.find((flag) => !spec.flags.includes(flag));
-  if (stray) throw new UsageError(`"${command}" does not take --${stray}`);
-  const optionalTarget = (command === "unmount" && flags.all) || (command === "open" && flags.last);
-  if (optionalTarget ? args.length !== 0 : args.length !== spec.positionals) {
-    const what =
-      command === "unmount"
-        ? "NAME or --all"
-        : command === "open"
-          ? "NAME or --last"
-          : command === "mount"
-            ? "ALIAS[:REMOTE_PATH]"
-            : "NAME";
+  if (version) return { command: "version", args: [], flags };
+  if (help) return { command: "help", args: verb ? [verb.name] : [], flags };
+  if (!verb) throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+  const taken = flagsOf(verb);
+  const given = (FLAGS as readonly FlagSpec[]).filter((flag) => {
+    const value = (values as Record<string, unknown>)[flag.name];
+    return value !== undefined && value !== false;
+  });
+  const stray = given.find((flag) => !taken.includes(flag));
+  if (stray) throw new UsageError(`"${verb.name}" does not take --${stray.name}`, verb);
+  const insteadGiven = verb.instead !== undefined && (values as Record<string, unknown>)[verb.instead] === true;
+  const arity = verb.argument === undefined || insteadGiven ? [0, 0] : verb.optional ? [0, 1] : [1, 1];
+  if (args.length < arity[0] || args.length > arity[1]) {
+    const what = verb.instead ? `${verb.argument} or --${verb.instead}` : verb.argument;
     throw new UsageError(
-      spec.positionals === 0 ? `"${command}" takes no arguments` : `"${command}" needs exactly one ${what}`,
+      arity[1] === 0
+        ? `"${verb.name}" takes no arguments${insteadGiven ? ` with --${verb.instead}` : ""}`
+        : verb.optional
+          ? `"${verb.name}" takes at most one ${verb.argument}`
+          : `"${verb.name}" needs exactly one ${what}`,
+      verb,
     );
   }
-  if (flags.name !== undefined && flags.name === "") throw new UsageError("--name needs a value");
-  if (flags.connect !== undefined && !["auto", "bridge", "localhost"].includes(flags.connect)) {
-    throw new UsageError(`--connect takes auto, bridge or localhost, not "${flags.connect}"`);
+  for (const flag of given) {
+    const value = (values as Record<string, unknown>)[flag.name];
+    for (const each of typeof value === "string" ? [value] : Array.isArray(value) ? value : []) {
+      const complaint = flag.check?.(each);
+      if (complaint) throw new UsageError(complaint, verb);
+    }
   }
-  const badFingerprint = flags["trust-host-key"]?.find((value) => !/^SHA256:[A-Za-z0-9+/]{43}$/.test(value));
-  if (badFingerprint !== undefined) {
-    throw new UsageError(`--trust-host-key takes a fingerprint like SHA256:… (43 characters), not "${badFingerprint}"`);
+  const words = fixedWords(verb.completes);
+  if (words && args[0] !== undefined && !words.includes(args[0])) {
+    throw new UsageError(`"${verb.name}" takes ${words.join(", ")}, not "${args[0]}"`, verb);
   }
-  return { command, args, flags };
+  return { command: verb.name as VerbName, args, flags };
+}
+
+/** Whether Ctrl-C should wait for the verb to undo its work, or may end the process at once. */
+export function cleansUpOnCancel(argv: string[]): boolean {
+  try {
+    const { command, flags } = parseCli(argv);
+    const verb = verbSpec(command);
+    return Boolean(verb?.cleansUp) && !(command === "demo" && flags.stop);
+  } catch {
+    return false;
+  }
 }
 
 function json(value: unknown): string {
@@ -134,7 +216,7 @@ function mountJson(mount: MountInfo, withPassword: boolean) {
   };
 }
 
-function mountText(mount: MountInfo, platform: NodeJS.Platform): string {
+function mountText(mount: MountInfo, platform: NodeJS.Platform, showPassword: boolean): string {
   const lines = [
     `Mounted ${mount.alias}:${mount.remotePath} as "${mount.name}" (${mount.status})`,
     `  URL:      ${mount.smb.url}`,
@@ -144,13 +226,19 @@ function mountText(mount: MountInfo, platform: NodeJS.Platform): string {
         ]
       : []),
     `  User:     ${mount.smb.user}`,
-    `  Password: ${mount.smb.password ?? "(see sshmount mount --json)"}`,
+    `  Password: ${passwordText(mount, showPassword)}`,
   ];
   if (platform === "darwin") lines.push(`Open it in Finder: sshmount open ${mount.name}`);
   else
     lines.push(`Browse it: smbclient //${mount.smb.host}/${mount.smb.share} -p ${mount.smb.port} -U ${mount.smb.user}`);
   lines.push(`Unmount:  sshmount unmount ${mount.name}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** A terminal's scrollback and a screen share are no place for the password unless it was asked for. */
+function passwordText(mount: MountInfo, showPassword: boolean): string {
+  if (!showPassword) return "hidden (add --show-password, or use --json)";
+  return mount.smb.password ?? "(not known for this mount)";
 }
 
 function listText(mounts: MountInfo[]): string {
@@ -178,10 +266,23 @@ function progressPrinter(io: CliIo) {
   };
 }
 
-/** The password is the first line of stdin, like `docker login --password-stdin`. */
-async function readPassword(io: CliIo): Promise<string> {
-  const text = io.readStdin ? await io.readStdin() : "";
-  const password = text.split(/\r?\n/)[0];
+/**
+ * From a terminal: a prompt on stderr and a line read without echo. From a pipe: the first line, like
+ * `docker login --password-stdin`. Either way an empty password is refused before anything runs.
+ */
+async function readPassword(io: CliIo, alias: string, sshConfig: string | undefined): Promise<string> {
+  let password: string;
+  if (io.stdin?.isTTY && io.stdin.setRawMode) {
+    const host = (await api.hosts({ ...io.options, sshConfig }).catch(() => [])).find((each) => each.alias === alias);
+    password = await readHiddenLine(
+      io.stdin,
+      io.stderr,
+      `Password for ${host ? `${host.user}@${host.hostName}` : alias}: `,
+    );
+  } else {
+    const text = io.readStdin ? await io.readStdin() : "";
+    password = text.split(/\r?\n/)[0];
+  }
   if (!password) {
     throw new api.SshmountError("invalid-input", "--password-stdin read no password from standard input", {});
   }
@@ -189,7 +290,8 @@ async function readPassword(io: CliIo): Promise<string> {
 }
 
 /** Runs a parsed command; returns a non-zero exit code only when the command itself reports a failure. */
-async function runCommand(command: string, args: string[], flags: Flags, io: CliIo): Promise<number | void> {
+async function runCommand(parsed: ParsedCli, io: CliIo): Promise<number | void> {
+  const { command, args, flags } = parsed;
   const options: HelperOptions = {
     ...io.options,
     ...(flags.connect ? { connection: flags.connect as ConnectionMode } : {}),
@@ -197,8 +299,16 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
   const platform = io.platform ?? options.platform ?? process.platform;
   const onProgress = progressPrinter(io);
   switch (command) {
-    case "help":
-      io.stdout(`${USAGE}\n`);
+    case "version":
+      io.stdout(`sshmount ${io.version ?? "(unknown version)"}\n`);
+      return;
+    case "help": {
+      const verb = args[0] === undefined ? undefined : verbSpec(args[0]);
+      io.stdout(`${verb ? verbUsage(verb) : overview()}\n`);
+      return;
+    }
+    case "completion":
+      io.stdout(completionScript(args[0] as (typeof SHELLS)[number]));
       return;
     case "hosts": {
       const hosts = await api.hosts({ ...options, sshConfig: flags["ssh-config"] });
@@ -215,7 +325,7 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
     }
     case "mount": {
       const { alias, remotePath } = api.parseTarget(args[0]);
-      const password = flags["password-stdin"] ? await readPassword(io) : undefined;
+      const password = flags["password-stdin"] ? await readPassword(io, alias, flags["ssh-config"]) : undefined;
       const mount = await api.mount(alias, remotePath, {
         ...options,
         name: flags.name,
@@ -225,7 +335,7 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
         onProgress,
         signal: io.signal,
       });
-      io.stdout(flags.json ? json(mountJson(mount, true)) : mountText(mount, platform));
+      io.stdout(flags.json ? json(mountJson(mount, true)) : mountText(mount, platform, flags["show-password"]));
       return;
     }
     case "list": {
@@ -235,7 +345,11 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
     }
     case "remount": {
       const mount = await api.remount(args[0], { ...options, onProgress, signal: io.signal });
-      io.stdout(flags.json ? json(mountJson(mount, false)) : `Remounted ${mount.name} (${mount.status})\n`);
+      if (flags.json) io.stdout(json(mountJson(mount, flags["show-password"])));
+      else {
+        io.stdout(`Remounted ${mount.name} (${mount.status})\n`);
+        if (flags["show-password"]) io.stdout(`  Password: ${passwordText(mount, true)}\n`);
+      }
       return;
     }
     case "unmount": {
@@ -249,82 +363,112 @@ async function runCommand(command: string, args: string[], flags: Flags, io: Cli
       return;
     case "open": {
       const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
+      const { mount } = result;
       if (flags.json)
-        io.stdout(json({ ...mountJson(result.mount, false), opened: result.opened, volume: result.volume }));
-      else if (result.opened) io.stdout(`Opened ${result.mount.smb.url} in Finder at ${result.volume}\n`);
-      else
+        io.stdout(json({ ...mountJson(mount, flags["show-password"]), opened: result.opened, volume: result.volume }));
+      else {
         io.stdout(
-          `${result.mount.smb.url}\n(no Finder on this system: connect with any SMB client, user ${result.mount.smb.user})\n`,
+          result.opened
+            ? `Opened ${mount.smb.url} in Finder at ${result.volume}\n`
+            : `${mount.smb.url}\n(no Finder on this system: connect with any SMB client, user ${mount.smb.user})\n`,
         );
+        if (flags["show-password"]) io.stdout(`  Password: ${passwordText(mount, true)}\n`);
+      }
       return;
     }
     case "doctor": {
       const report = await api.doctor(options);
       if (flags.json) io.stdout(json(report));
-      else {
-        const docker = report.docker.ok
-          ? `ok: ${report.docker.operatingSystem} ${report.docker.version} at ${report.docker.endpoint?.host} (from ${report.docker.endpoint?.source})`
-          : `not available: ${report.docker.error?.message}\n  ${report.docker.error?.hint}`;
-        const networkOptions = Object.entries(report.network.options ?? {}).map(([key, value]) => `${key}=${value}`);
-        const reach = report.reach
-          ? [
-              `Reach:    ${report.reach.mount} at ${report.reach.ip}: route ${report.reach.route?.via ?? "unknown"}` +
-                `${report.reach.route?.interface ? ` (${report.reach.route.interface})` : ""}, port 445 ${report.reach.probe}`,
-              `          Finder uses the ${report.reach.connection.mode === "bridge" ? "container IP" : "localhost port"}: ${report.reach.connection.reason}`,
-            ]
-          : ["Reach:    no running mount to check (mount one, then run doctor again)"];
-        io.stdout(
-          [
-            `Platform: ${report.platform}, Node ${report.node}`,
-            `OpenSSH:  ${report.ssh.ok ? report.ssh.version : `not available (${report.ssh.error})`}`,
-            `Docker:   ${docker}`,
-            ...(report.docker.runtimeDescription ? [`Runtime:  ${report.docker.runtimeDescription}`] : []),
-            `Image:    ${report.image.tag} ${report.image.present ? "built" : "not built yet (built on first mount)"}`,
-            `Network:  ${report.network.name} ${report.network.exists ? `exists${networkOptions.length ? ` (${networkOptions.join(", ")})` : ""}` : "not created yet"}`,
-            ...(report.docker.ok ? reach : []),
-          ].join("\n") + "\n",
-        );
-      }
+      else io.stdout(doctorText(report));
       return report.docker.ok && report.ssh.ok ? 0 : 1;
     }
-    case "demo": {
-      if (flags.stop) {
-        await api.stopDemo(options);
-        io.stdout(flags.json ? json({ stopped: true }) : "The demo mount and its server are removed.\n");
-        return;
-      }
-      const mount = await api.demo({ ...options, onProgress, signal: io.signal });
-      if (flags.json) {
-        io.stdout(json(mountJson(mount, true)));
-        return;
-      }
-      io.stdout(mountText(mount, platform));
-      if (platform === "darwin") {
-        await api.open(mount.name, options);
-        io.stdout("Opened in Finder.\n");
-      }
-      io.stdout("Stop the demo: sshmount demo --stop\n");
-      return;
-    }
+    case "demo":
+      return flags.stop ? stopDemo(options, flags, io) : runDemo(options, flags, io, platform);
   }
 }
 
-/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 usage). */
+async function stopDemo(options: HelperOptions, flags: Flags, io: CliIo): Promise<void> {
+  await api.stopDemo(options);
+  io.stdout(flags.json ? json({ stopped: true }) : "The demo mount and its server are removed.\n");
+}
+
+/**
+ * The demo mounts, then on a Mac opens Finder. A Finder that refuses is not a failed mount: the share
+ * is ready, so the output says so and how to open it again, then why Finder did not (exit code 1).
+ */
+async function runDemo(options: HelperOptions, flags: Flags, io: CliIo, platform: NodeJS.Platform): Promise<number> {
+  const mount = await api.demo({ ...options, onProgress: progressPrinter(io), signal: io.signal });
+  if (flags.json) {
+    io.stdout(json(mountJson(mount, true)));
+    return 0;
+  }
+  io.stdout(mountText(mount, platform, flags["show-password"]));
+  let code = 0;
+  if (platform === "darwin") {
+    try {
+      await api.open(mount.name, options);
+      io.stdout("Opened in Finder.\n");
+    } catch (error) {
+      const { message, hint } = api.describeError(error);
+      io.stdout(`The demo is mounted and ready at ${mount.smb.url}; open it again with: sshmount open ${mount.name}\n`);
+      io.stderr(`sshmount: Finder could not open the demo: ${oneLine(message)}. ${hint}\n`);
+      code = 1;
+    }
+  }
+  io.stdout("Stop the demo: sshmount demo --stop\n");
+  return code;
+}
+
+function doctorText(report: api.DoctorReport): string {
+  const docker = report.docker.ok
+    ? `ok: ${report.docker.operatingSystem} ${report.docker.version} at ${report.docker.endpoint?.host} (from ${report.docker.endpoint?.source})`
+    : `not available: ${report.docker.error?.message}\n  ${report.docker.error?.hint}`;
+  const networkOptions = Object.entries(report.network.options ?? {}).map(([key, value]) => `${key}=${value}`);
+  const reach = report.reach
+    ? [
+        `Reach:    ${report.reach.mount} at ${report.reach.ip}: route ${report.reach.route?.via ?? "unknown"}` +
+          `${report.reach.route?.interface ? ` (${report.reach.route.interface})` : ""}, port 445 ${report.reach.probe}`,
+        `          Finder uses the ${report.reach.connection.mode === "bridge" ? "container IP" : "localhost port"}: ${report.reach.connection.reason}`,
+      ]
+    : ["Reach:    no running mount to check (mount one, then run doctor again)"];
+  return (
+    [
+      `Platform: ${report.platform}, Node ${report.node}`,
+      `OpenSSH:  ${report.ssh.ok ? report.ssh.version : `not available (${report.ssh.error})`}`,
+      `Docker:   ${docker}`,
+      ...(report.docker.runtimeDescription ? [`Runtime:  ${report.docker.runtimeDescription}`] : []),
+      `Image:    ${report.image.tag} ${report.image.present ? "built" : "not built yet (built on first mount)"}`,
+      `Network:  ${report.network.name} ${report.network.exists ? `exists${networkOptions.length ? ` (${networkOptions.join(", ")})` : ""}` : "not created yet"}`,
+      ...(report.docker.ok ? reach : []),
+    ].join("\n") + "\n"
+  );
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
+}
+
+/** Exit codes: 0 done, 1 failed, 2 usage, 130 cancelled (the CLI maps SIGTERM's to 143). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseCli(argv);
   } catch (error) {
-    io.stderr(`sshmount: ${(error as Error).message}\n\n${USAGE}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`sshmount: ${error.message}\n\n${error.verb ? verbUsage(error.verb) : overview()}\n`);
     return 2;
   }
-  const { command, args, flags } = parsed;
   try {
-    return (await runCommand(command, args, flags, io)) ?? 0;
-  } catch (error) {
+    return (await runCommand(parsed, io)) ?? 0;
+  } catch (caught) {
+    // After Ctrl-C whatever failed next (a child killed by the same SIGINT) is the cancellation itself.
+    const error =
+      io.signal?.aborted && !(api.isSshmountError(caught) && caught.kind === "cancelled")
+        ? new api.SshmountError("cancelled", "Cancelled", {}, { cause: caught })
+        : caught;
     const description = api.describeError(error);
-    io.stderr(`sshmount: ${description.message.replace(/\s*\n\s*/g, " ")}. ${description.hint}\n`);
-    if (flags.json) io.stdout(json({ error: description }));
-    return 1;
+    io.stderr(`sshmount: ${oneLine(description.message)}. ${description.hint}\n`);
+    if (parsed.flags.json) io.stdout(json({ error: description }));
+    return description.kind === "cancelled" ? 130 : 1;
   }
 }

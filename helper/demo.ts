@@ -48,8 +48,17 @@ export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): str
   return path.join(cacheDir(runtime), "demo");
 }
 
+/** A key pair in `file` and `file.pub`; a lost .pub is derived again from the private key, which is what counts. */
 async function ensureKey(runtime: Runtime, file: string, comment: string): Promise<void> {
-  if (await pathExists(file)) return;
+  if (await pathExists(file)) {
+    if (await pathExists(`${file}.pub`)) return;
+    const derived = await runtime.run("ssh-keygen", ["-y", "-f", file]);
+    if (derived.exitCode !== 0) throw new Error(`ssh-keygen -y -f ${file} failed: ${derived.stderr.trim()}`);
+    await fs.writeFile(`${file}.pub`, `${derived.stdout.trim()} ${comment}\n`, { mode: 0o644 });
+    return;
+  }
+  // ssh-keygen would ask before overwriting a .pub left without its key.
+  await fs.rm(`${file}.pub`, { force: true });
   const result = await runtime.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
   if (result.exitCode !== 0) throw new Error(`ssh-keygen failed: ${result.stderr.trim()}`);
 }
@@ -165,7 +174,7 @@ export const DEMO_MOUNT_NAME = "demo";
 /** `sshmount demo`: the demo server, mounted as "demo". */
 export async function demo(
   runtime: Runtime,
-  options: Pick<MountOptions, "onProgress" | "probe"> = {},
+  options: Pick<MountOptions, "onProgress" | "probe" | "signal"> = {},
 ): Promise<MountInfo> {
   const server = await startDemoServer(runtime, { onProgress: options.onProgress });
   try {

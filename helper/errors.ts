@@ -21,7 +21,9 @@ export type ErrorKind =
   | "invalid-input"
   | "unsupported"
   | "internal"
-  | "finder-failed";
+  | "finder-failed"
+  | "program-missing"
+  | "file-access";
 
 export interface ErrorFacts {
   /** The exact text ssh, sshfs or Docker printed, when there is one. */
@@ -33,6 +35,8 @@ export interface ErrorFacts {
   /** Docker endpoints that were tried, for docker-unavailable. */
   tried?: string[];
   file?: string;
+  /** For program-missing: the program as it was run ("ssh", "/usr/bin/open"). */
+  program?: string;
   /** Line in `file`, for ssh-config-invalid. */
   line?: number;
   /** For auth-failed: the methods the server offered ("publickey", "password", "keyboard-interactive"). */
@@ -174,7 +178,66 @@ function hintFor(error: SshmountError): string {
       return "This is a bug in sshmount; please report it with `sshmount doctor --json` output.";
     case "finder-failed":
       return finderHint(facts);
+    case "program-missing":
+      return programHint(facts.program ?? "");
+    case "file-access":
+      return `Check that ${facts.file ?? "the file"} exists and that your user may read and write it (\`ls -l\` shows its owner and mode).`;
   }
+}
+
+/** Programs that come with macOS itself: when one cannot run, PATH or permissions are wrong, not an install. */
+const macOsTools = new Set(["osascript", "open", "diskutil", "mount", "umount", "route", "security", "netstat"]);
+
+function programBase(program: string): string {
+  return program.split("/").pop() ?? program;
+}
+
+function isOpenSsh(base: string): boolean {
+  return /^ssh(-keygen|-add|-keyscan)?$/.test(base);
+}
+
+function programHint(program: string): string {
+  const base = programBase(program);
+  if (isOpenSsh(base)) {
+    return "Install OpenSSH (it ships with macOS; on Debian or Ubuntu `apt-get install openssh-client`) and make sure `ssh` is on PATH.";
+  }
+  if (macOsTools.has(base)) {
+    return `${base} ships with macOS: check that PATH includes /usr/bin, /bin, /usr/sbin and /sbin and that ${program} may be executed.`;
+  }
+  return `Install ${base} or put it on PATH, then try again.`;
+}
+
+const fileCodes: Record<string, string> = {
+  ENOENT: "it does not exist",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a folder",
+  ENOTDIR: "a part of its path is not a folder",
+  EROFS: "the file system is read-only",
+};
+
+/**
+ * Node's own errors for a file (fs: `path` and a syscall such as "open") or a program (spawn: syscall
+ * "spawn X") that a caller did not translate, as the typed error they are instead of internal noise.
+ */
+export function fromSystemError(error: unknown): SshmountError | undefined {
+  const { code, syscall, path: file } = (error ?? {}) as { code?: string; syscall?: string; path?: string };
+  if (typeof code !== "string" || typeof syscall !== "string" || typeof file !== "string") return undefined;
+  if (syscall.startsWith("spawn")) {
+    if (code !== "ENOENT" && code !== "EACCES") return undefined;
+    return programMissing(file, code, { cause: error });
+  }
+  const reason = fileCodes[code];
+  if (!reason) return undefined;
+  // open serves reads and writes alike: its error does not say which was meant.
+  const verb = syscall === "open" ? "open" : /^(read|stat|lstat|access|scandir)/.test(syscall) ? "read" : "write";
+  return new SshmountError("file-access", `sshmount cannot ${verb} ${file}: ${reason}`, { file }, { cause: error });
+}
+
+/** A program that cannot be started: ENOENT (not found on PATH) or EACCES (not executable). */
+export function programMissing(program: string, code: string, options?: { cause?: unknown }): SshmountError {
+  const why = code === "EACCES" ? "is not executable (permission denied)" : "was not found";
+  return new SshmountError("program-missing", `The program ${program} ${why}`, { program }, options);
 }
 
 function finderHint(facts: ErrorFacts): string {
@@ -318,6 +381,20 @@ const raycastAdvice: Record<ErrorKind, (error: SshmountError) => { hint: string;
     actions: [{ type: "check-setup" }, { type: "retry" }],
   }),
   "finder-failed": ({ facts }) => finderAdvice(facts),
+  "program-missing": ({ facts }) => {
+    const program = facts.program ?? "";
+    const base = programBase(program);
+    const hint = isOpenSsh(base)
+      ? "Install OpenSSH (it ships with macOS) and make sure ssh is in /usr/bin, then press Retry."
+      : macOsTools.has(base)
+        ? `${base} ships with macOS: it should be in /usr/bin or /usr/sbin. Check that it exists and may be run, then press Retry.`
+        : `Install ${base}, then press Retry.`;
+    return { hint, actions: [{ type: "retry" }, { type: "check-setup" }] };
+  },
+  "file-access": ({ facts }) => ({
+    hint: `Check that ${facts.file ?? "the file"} exists and that your user may read and write it (Finder's Get Info shows its permissions), then press Retry.`,
+    actions: [{ type: "retry" }],
+  }),
 };
 
 /** The mount stands when Finder fails: every fix opens it again, and its URL works in any SMB client. */
@@ -382,12 +459,12 @@ function remoteWord(remotePath: string): string {
 
 /**
  * The one place errors become user words, for the client that shows them (the CLI unless told). Anything
- * that is not ours is reported as internal.
+ * that is not ours (nor a file or program error Node raised) is reported as internal.
  */
 export function describeError(error: unknown, client: ErrorClient = "cli"): ErrorDescription {
   const ours = isSshmountError(error)
     ? error
-    : new SshmountError("internal", error instanceof Error ? error.message : String(error));
+    : (fromSystemError(error) ?? new SshmountError("internal", error instanceof Error ? error.message : String(error)));
   const printed = ours.facts.detail;
   const detail = printed && !ours.message.includes(printed) ? printed : undefined;
   const advice = client === "raycast" ? raycastAdvice[ours.kind](ours) : { hint: hintFor(ours), actions: [] };

@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { programMissing } from "./errors";
 
 export interface RunOptions {
   /** Written to the child's stdin: the only way secrets reach a child process. */
@@ -17,7 +18,8 @@ export interface RunResult {
 
 /**
  * Runs one program with an argument array, never through a shell. Non-zero exits are returned, not
- * thrown, because for `ssh -G` or `route` the exit code is information; a missing program throws.
+ * thrown, because for `ssh -G` or `route` the exit code is information; a program that cannot be
+ * started throws program-missing.
  */
 export type CommandRunner = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
@@ -43,6 +45,9 @@ export const runCommand: CommandRunner = async (file, args, options = {}) => {
     stripFinalNewline: false,
   });
   if (result.failed && result.exitCode === undefined && !result.timedOut) {
+    // The one place a spawn failure gets its name: callers then never mistake it for another ENOENT.
+    if (result.code === "ENOENT" || result.code === "EACCES")
+      throw programMissing(file, result.code, { cause: result });
     throw result;
   }
   return {

@@ -1,6 +1,8 @@
 // Bundles the helper's CLI into one ESM file for `bin: sshmount`; dependencies stay in node_modules.
-import { chmod } from "node:fs/promises";
+import { chmod, readFile } from "node:fs/promises";
 import { build } from "esbuild";
+
+const { version } = JSON.parse(await readFile("package.json", "utf8"));
 
 await build({
   entryPoints: ["helper/bin.ts"],
@@ -11,6 +13,8 @@ await build({
   target: "node20",
   packages: "external",
   banner: { js: "#!/usr/bin/env node" },
+  // `sshmount --version` says which package this bundle was built from.
+  define: { SSHMOUNT_VERSION: JSON.stringify(version) },
   logLevel: "warning",
 });
 await chmod("bin/sshmount.mjs", 0o755);

@@ -129,19 +129,51 @@ export async function connectEngine(lookup: EngineLookup = {}, timeoutMs = 5_000
   return { docker: new Docker(dockerOptions(endpoint)), endpoint };
 }
 
-const LOST_CODES = new Set(["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ETIMEDOUT"]);
+
+/**
+ * Whether Node's error is the engine connection's own: a connect to the endpoint's socket or port that
+ * failed, or a reset of the request's socket. A file or a program that is missing fails with the same
+ * codes (ENOENT…) but names a `path`; only the socket's error names the endpoint's `address`.
+ */
+function isEngineSocketError(error: unknown, endpoint: EngineEndpoint): boolean {
+  const {
+    code,
+    syscall,
+    address,
+    port,
+    path: file,
+    message,
+  } = (error ?? {}) as {
+    code?: string;
+    syscall?: string;
+    address?: string;
+    port?: number;
+    path?: string;
+    message?: string;
+  };
+  if (file !== undefined) return false;
+  if (syscall === "connect") {
+    if (code === undefined || !CONNECT_CODES.has(code)) return false;
+    const options = dockerOptions(endpoint);
+    return options.socketPath !== undefined ? address === options.socketPath : port === options.port;
+  }
+  const reset = code === "ECONNRESET" || code === "EPIPE" || /socket hang up/.test(message ?? "");
+  return reset && (syscall === undefined || syscall === "read" || syscall === "write");
+}
 
 /**
  * The engine went away after connectEngine found it (quit, restarted, crashed mid-mount): dockerode
  * then fails with the socket's own error ("connect ENOENT …"), or, while the engine shuts down, with
  * the engine's own 500 for requests already under way ("transport is closing"). Either would reach the
- * user as noise; a 500 counts only when the engine also refuses a new connection.
+ * user as noise; a 500 counts only when the engine also refuses a new connection. Nothing else does:
+ * a missing key file is not a missing engine.
  */
 export async function engineLost(error: unknown, endpoint: EngineEndpoint): Promise<SshmountError | undefined> {
   if (error instanceof SshmountError) return undefined;
-  const { code, message, statusCode } = (error ?? {}) as { code?: string; message?: string; statusCode?: number };
-  const socketGone = (code !== undefined && LOST_CODES.has(code)) || /socket hang up/.test(message ?? "");
-  const lost = socketGone || ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint)));
+  const { message, statusCode } = (error ?? {}) as { message?: string; statusCode?: number };
+  const lost =
+    isEngineSocketError(error, endpoint) || ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint)));
   if (!lost) return undefined;
   return new SshmountError(
     "docker-unavailable",

@@ -190,6 +190,7 @@ export async function resolveHost(alias: string, options: ResolveOptions): Promi
   try {
     result = await options.run("ssh", args, { env, timeoutMs: 10_000 });
   } catch (error) {
+    if (error instanceof SshmountError) throw error;
     throw new SshmountError("unsupported", "OpenSSH (ssh) is not installed or not on PATH", {}, { cause: error });
   }
   if (result.exitCode !== 0) {

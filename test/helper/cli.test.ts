@@ -1,5 +1,16 @@
+import { execFile } from "node:child_process";
+import { EventEmitter } from "node:events";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
-import { main, parseCli } from "../../helper/cli";
+import { cleansUpOnCancel, main, parseCli, verbUsage } from "../../helper/cli";
+import { FLAGS, VERBS, verbSpec } from "../../helper/cli-spec";
+import { completionScript } from "../../helper/completion";
+import { readHiddenLine } from "../../helper/password-prompt";
+
+const execFileAsync = promisify(execFile);
 
 async function cli(argv: string[]) {
   let stdout = "";
@@ -45,12 +56,101 @@ describe("parseCli", () => {
     [["mount", "web", "--trust-host-key", "MD5:aa:bb"]],
     [["mount", "web", "--trust-host-key", "SHA256:short"]],
     [["list", "--trust-host-key", `SHA256:${"A".repeat(43)}`]],
+    [["mount", "web", "--connect", "wifi"]],
+    [["list", "--show-password"]],
+    [["help", "frobnicate"]],
+    [["help", "mount", "list"]],
+    [["completion"]],
+    [["completion", "powershell"]],
+    [["unmount", "--all", "x"]],
   ])("%j is a usage error", (argv) => {
     expect(() => parseCli(argv)).toThrow();
   });
 });
 
+describe("the verb table", () => {
+  it("--help, -h and help VERB print that verb's usage; --version and -V the version", () => {
+    expect(parseCli(["mount", "--help"])).toMatchObject({ command: "help", args: ["mount"] });
+    expect(parseCli(["unmount", "-h"])).toMatchObject({ command: "help", args: ["unmount"] });
+    expect(parseCli(["help", "open"])).toMatchObject({ command: "help", args: ["open"] });
+    expect(parseCli(["-h"])).toMatchObject({ command: "help", args: [] });
+    expect(parseCli(["--version"]).command).toBe("version");
+    expect(parseCli(["-V"]).command).toBe("version");
+  });
+
+  it("each verb's usage lists exactly the flags the parser lets it take, one line of help each", () => {
+    for (const verb of VERBS.map((each) => verbSpec(each.name)!)) {
+      const usage = verbUsage(verb);
+      expect(usage).toMatch(new RegExp(`^Usage:\n  sshmount ${verb.name}`));
+      for (const flag of FLAGS) {
+        const takes = (flag.verbs as readonly string[]).includes(verb.name);
+        expect({ verb: verb.name, flag: flag.name, listed: usage.includes(`\n  --${flag.name}`) }).toEqual({
+          verb: verb.name,
+          flag: flag.name,
+          listed: takes,
+        });
+        if (!takes) continue;
+        const value =
+          flag.type === "boolean" ? [] : [flag.name === "trust-host-key" ? `SHA256:${"A".repeat(43)}` : "auto"];
+        const argv = [
+          verb.name,
+          ...(verb.argument && !verb.optional ? [verb.name === "completion" ? "bash" : "web"] : []),
+          `--${flag.name}`,
+          ...value,
+        ];
+        if (flag.name === verb.instead) argv.splice(1, 1);
+        expect(() => parseCli(argv)).not.toThrow();
+      }
+    }
+  });
+
+  it("only verbs that undo their work make Ctrl-C wait", () => {
+    expect(cleansUpOnCancel(["mount", "web"])).toBe(true);
+    expect(cleansUpOnCancel(["demo"])).toBe(true);
+    expect(cleansUpOnCancel(["demo", "--stop"])).toBe(false);
+    expect(cleansUpOnCancel(["list"])).toBe(false);
+    expect(cleansUpOnCancel(["frobnicate"])).toBe(false);
+  });
+});
+
 describe("main", () => {
+  it("prints the version it was built with, and a verb's usage on stdout for help", async () => {
+    let stdout = "";
+    const io = { stdout: (text: string) => (stdout += text), stderr: () => undefined, version: "9.8.7" };
+    expect(await main(["-V"], io)).toBe(0);
+    expect(stdout).toBe("sshmount 9.8.7\n");
+    stdout = "";
+    expect(await main(["help", "unmount"], io)).toBe(0);
+    expect(stdout).toMatch(/^Usage:\n {2}sshmount unmount NAME \| --all \[--json\]\n/);
+    expect(stdout).toMatch(/^ {2}--all +Unmount every mount$/m);
+    stdout = "";
+    expect(await main(["--help"], io)).toBe(0);
+    expect(stdout).toMatch(/^ {2}sshmount completion SHELL$/m);
+    expect(stdout).toMatch(/^Exit codes: 0 done, 1 failed, 2 usage error, 130 cancelled/m);
+  });
+
+  it("after Ctrl-C, whatever fails next is the cancellation: exit 130, one line saying nothing was left", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let stderr = "";
+    const code = await main(["list"], {
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+      signal: controller.signal,
+      options: { dockerSocket: "/nonexistent/docker.sock", env: { PATH: process.env.PATH, HOME: "/nonexistent" } },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toBe("sshmount: Cancelled. Nothing was left behind; mount again when you are ready.\n");
+  });
+
+  it("a usage error prints that verb's usage, not the overview", async () => {
+    const result = await cli(["unmount", "--bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^sshmount: Unknown option '--bogus'/);
+    expect(result.stderr).toContain("Usage:\n  sshmount unmount NAME | --all");
+    expect(result.stderr).not.toContain("sshmount mount");
+  });
+
   it("exits 2 with usage on stderr for usage errors", async () => {
     const result = await cli(["mount"]);
     expect(result.code).toBe(2);
@@ -107,5 +207,141 @@ describe("main", () => {
     expect(result.stdout).toMatch(/^OpenSSH: +OpenSSH_/m);
     expect(result.stdout).toMatch(/^Docker: +not available: .*nonexistent\/docker.sock/m);
     expect(result.stdout).toMatch(/^Image: +sshmount:[0-9a-f]{16} /m);
+  });
+});
+
+/** A stand-in terminal: records raw mode, and types what the test sends. */
+class FakeTerminal extends EventEmitter {
+  isTTY = true;
+  raw: boolean[] = [];
+  setRawMode(raw: boolean) {
+    this.raw.push(raw);
+  }
+  resume() {}
+  pause() {}
+  type(text: string) {
+    this.emit("data", Buffer.from(text));
+  }
+}
+
+describe("the password prompt", () => {
+  it("reads a line without echo, with Backspace and Ctrl-U, and restores the terminal", async () => {
+    const terminal = new FakeTerminal();
+    let written = "";
+    const line = readHiddenLine(terminal, (text) => (written += text), "Password for demo@host: ");
+    terminal.type("wrong\u0015se");
+    terminal.type("cret!\u007f\u007fé\r");
+    await expect(line).resolves.toBe("secreé");
+    expect(written).toBe("Password for demo@host: \n");
+    expect(terminal.raw).toEqual([true, false]);
+    expect(terminal.listenerCount("data")).toBe(0);
+  });
+
+  it("Ctrl-C is cancelled; Ctrl-D on an empty line is an empty password", async () => {
+    const terminal = new FakeTerminal();
+    const cancelled = readHiddenLine(terminal, () => undefined, "");
+    terminal.type("abc\u0003");
+    await expect(cancelled).rejects.toMatchObject({ kind: "cancelled" });
+    expect(terminal.raw).toEqual([true, false]);
+    const empty = readHiddenLine(terminal, () => undefined, "");
+    terminal.type("\u0004");
+    await expect(empty).resolves.toBe("");
+  });
+
+  it("main prompts on a terminal: Ctrl-C exits 130, an empty line is invalid-input before anything runs", async () => {
+    const run = async (keys: string) => {
+      const terminal = new FakeTerminal();
+      let stdout = "";
+      let stderr = "";
+      const code = main(["mount", "web", "--password-stdin", "--json"], {
+        stdout: (text) => (stdout += text),
+        stderr: (text) => {
+          stderr += text;
+          if (text.startsWith("Password for")) terminal.type(keys);
+        },
+        stdin: terminal,
+        readStdin: async () => "from-a-pipe\n",
+        options: { dockerSocket: "/nonexistent/docker.sock", env: { PATH: process.env.PATH, HOME: "/nonexistent" } },
+      });
+      return { code: await code, stdout, stderr };
+    };
+    const cancelled = await run("\u0003");
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.stderr).toMatch(
+      /^Password for web: \nsshmount: Cancelled at the password prompt\. Nothing was left behind/,
+    );
+    const empty = await run("\r");
+    expect(empty.code).toBe(1);
+    expect(JSON.parse(empty.stdout).error.kind).toBe("invalid-input");
+  });
+});
+
+describe("shell completion", () => {
+  /** Sources the bash script in a real bash, with `sshmount` answering as the CLI's JSON does. */
+  async function bashCompletes(words: string[]): Promise<string[]> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-completion-"));
+    try {
+      const script = path.join(dir, "sshmount.bash");
+      await fs.writeFile(script, completionScript("bash"));
+      const hosts = JSON.stringify([{ alias: "web", hostName: "web.example", user: "me" }], null, 2);
+      const mounts = JSON.stringify([{ name: "notes", smb: { url: "smb://x/notes", user: "sshmount" } }], null, 2);
+      await fs.writeFile(path.join(dir, "hosts.json"), `${hosts}\n`);
+      await fs.writeFile(path.join(dir, "list.json"), `${mounts}\n`);
+      const program = [
+        `source ${script}`,
+        "complete -p sshmount",
+        `sshmount() { cat "${dir}/$1.json"; }`,
+        `COMP_WORDS=(${words.map((word) => `'${word}'`).join(" ")}); COMP_CWORD=${words.length - 1}`,
+        "_sshmount",
+        'printf "%s\\n" "${COMPREPLY[@]}"',
+      ].join("\n");
+      const { stdout } = await execFileAsync("bash", ["--norc", "--noprofile", "-c", program]);
+      const [registered, ...replies] = stdout.trim().split("\n");
+      expect(registered).toBe("complete -F _sshmount sshmount");
+      return replies.filter(Boolean);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("bash completes verbs, each verb's flags, --connect's values, host aliases and mount names", async () => {
+    expect(await bashCompletes(["sshmount", ""])).toEqual([...VERBS.map((verb) => verb.name), "--help", "--version"]);
+    expect(await bashCompletes(["sshmount", "re"])).toEqual(["remount"]);
+    expect(await bashCompletes(["sshmount", "unmount", "--"])).toEqual(["--all", "--json", "--help"]);
+    expect(await bashCompletes(["sshmount", "mount", "web", "--connect", ""])).toEqual(["auto", "bridge", "localhost"]);
+    expect(await bashCompletes(["sshmount", "mount", "--name", "x", ""])).toEqual(["web"]);
+    expect(await bashCompletes(["sshmount", "mount", "web", ""])).toEqual([]);
+    expect(await bashCompletes(["sshmount", "logs", "n"])).toEqual(["notes"]);
+    expect(await bashCompletes(["sshmount", "completion", ""])).toEqual(["bash", "zsh", "fish"]);
+  });
+
+  it.each([
+    ["zsh", ["-n"]],
+    ["fish", ["--no-execute"]],
+  ])("the %s script parses", async (shell, check) => {
+    const available = await execFileAsync(shell, ["--version"]).then(
+      () => true,
+      () => false,
+    );
+    if (!available) {
+      process.stderr.write(`cli.test: ${shell} is not installed: its completion script's syntax is NOT checked\n`);
+      return;
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-completion-"));
+    try {
+      const script = path.join(dir, `_sshmount.${shell}`);
+      await fs.writeFile(script, completionScript(shell as "zsh" | "fish"));
+      await expect(execFileAsync(shell, [...check, script])).resolves.toBeDefined();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("every verb and flag of the table is in every script", () => {
+    for (const shell of ["bash", "zsh", "fish"] as const) {
+      const script = completionScript(shell);
+      for (const verb of VERBS) expect(script).toContain(verb.name);
+      for (const flag of FLAGS) expect(script).toMatch(new RegExp(`(--|-l )${flag.name}\\b`));
+    }
   });
 });

@@ -1,7 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import fsp from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { runCommand } from "../../helper/process";
 import {
   describeError,
   shellQuote,
@@ -88,6 +91,14 @@ const examples: Record<ErrorKind, SshmountError> = {
       detail: "Not authorized to send Apple events to System Events. (-1743)",
     },
   ),
+  "program-missing": new SshmountError("program-missing", "The program ssh was not found", { program: "ssh" }),
+  "file-access": new SshmountError(
+    "file-access",
+    "sshmount cannot open /Users/a b/.ssh/known_hosts: permission denied",
+    {
+      file: "/Users/a b/.ssh/known_hosts",
+    },
+  ),
 };
 
 /** The actions Raycast offers for each kind, in order. */
@@ -111,6 +122,8 @@ const expectedActions: Record<ErrorKind, ErrorAction["type"][]> = {
   unsupported: ["check-setup"],
   internal: ["check-setup", "retry"],
   "finder-failed": ["open-settings", "retry"],
+  "program-missing": ["retry", "check-setup"],
+  "file-access": ["retry"],
 };
 
 const cliVerb = /\bsshmount (hosts|mount|list|remount|unmount|logs|open|doctor|demo)\b/;
@@ -239,5 +252,71 @@ describe("shellQuote", () => {
     ["an empty word and a newline", ["", "two\nlines"]],
   ])("keeps %s as the same words through a shell", (_, words) => {
     expect(parsed(shellQuote(words))).toEqual(words);
+  });
+});
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), "sshmount-errors-"));
+});
+afterAll(() => fsp.rm(dir, { recursive: true, force: true }));
+
+describe("a program that cannot be started", () => {
+  it("is program-missing from the runner, naming the program, with OpenSSH's install as the fix for ssh", async () => {
+    const missing = await runCommand(path.join(dir, "ssh-keygen"), []).catch((e) => e);
+    expect(missing).toMatchObject({ kind: "program-missing", facts: { program: path.join(dir, "ssh-keygen") } });
+    expect(describeError(missing)).toMatchObject({
+      kind: "program-missing",
+      message: `The program ${path.join(dir, "ssh-keygen")} was not found`,
+      hint: expect.stringContaining("Install OpenSSH"),
+    });
+  });
+
+  it("says a macOS tool ships with macOS, so PATH or permissions are wrong; EACCES says not executable", async () => {
+    const open = path.join(dir, "open");
+    await fsp.writeFile(open, "#!/bin/sh\n", { mode: 0o644 });
+    const error = await runCommand(open, ["smb://x"]).catch((e) => e);
+    const description = describeError(error);
+    expect(description.kind).toBe("program-missing");
+    // Root may execute any file with an x bit only; a 0644 file is EACCES for everyone.
+    expect(description.message).toBe(`The program ${open} is not executable (permission denied)`);
+    expect(description.hint).toMatch(/^open ships with macOS: check that PATH includes/);
+  });
+
+  it("a raw spawn error that reached describeError unwrapped is program-missing too", async () => {
+    const raw = await new Promise<Error>((resolve) => spawn("osascript-not-here").on("error", resolve));
+    expect(describeError(raw)).toMatchObject({
+      kind: "program-missing",
+      message: expect.stringContaining("osascript"),
+    });
+  });
+});
+
+describe("a file the helper cannot read or write", () => {
+  it("is file-access naming the file, not internal", async () => {
+    const file = path.join(dir, "demo", "id_ed25519.pub");
+    const read = await fsp.readFile(file).catch((e) => e);
+    expect(describeError(read)).toMatchObject({
+      kind: "file-access",
+      message: `sshmount cannot open ${file}: it does not exist`,
+      hint: expect.stringContaining(file),
+    });
+    await fsp.mkdir(path.join(dir, "folder"));
+    const write = await fsp.writeFile(path.join(dir, "folder"), "x").catch((e) => e);
+    expect(describeError(write)).toMatchObject({
+      kind: "file-access",
+      message: expect.stringContaining("it is a folder"),
+    });
+    const plain = path.join(dir, "plain");
+    await fsp.writeFile(plain, "");
+    const created = await fsp.mkdir(path.join(plain, "demo"), { recursive: true }).catch((e) => e);
+    expect(describeError(created)).toMatchObject({
+      kind: "file-access",
+      message: `sshmount cannot write ${path.join(plain, "demo")}: a part of its path is not a folder`,
+    });
+  });
+
+  it("leaves errors that are not the file system's as internal", () => {
+    expect(describeError(new Error("boom"))).toMatchObject({ kind: "internal", message: "boom" });
   });
 });

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import http from "node:http";
@@ -97,11 +98,48 @@ describe("engineLost", () => {
     statusCode: 500,
   });
 
-  it("turns the socket's own errors into docker-unavailable, and leaves sshmount's own errors alone", async () => {
-    const endpoint = { source: "option" as const, host: `unix://${home}/gone.sock` };
-    const refused = Object.assign(new Error("connect ENOENT gone.sock"), { code: "ENOENT" });
-    await expect(engineLost(refused, endpoint)).resolves.toMatchObject({ kind: "docker-unavailable" });
+  /** The error Node's HTTP client gives for a request to `options`, as dockerode passes it on. */
+  function requestError(options: http.RequestOptions): Promise<Error> {
+    return new Promise((resolve) => http.get({ ...options, path: "/_ping" }).on("error", resolve));
+  }
+
+  it("turns the engine socket's own errors into docker-unavailable, and leaves sshmount's own errors alone", async () => {
+    const socket = path.join(home, "gone.sock");
+    const endpoint = { source: "option" as const, host: `unix://${socket}` };
+    const missing = await requestError({ socketPath: socket });
+    expect(missing).toMatchObject({ code: "ENOENT", syscall: "connect" });
+    await expect(engineLost(missing, endpoint)).resolves.toMatchObject({ kind: "docker-unavailable" });
     await expect(engineLost(new SshmountError("timeout", "slow", {}), endpoint)).resolves.toBeUndefined();
+
+    // A socket file nobody listens on, as a crashed engine leaves it (any non-listening file refuses alike).
+    const stale = path.join(home, "stale.sock");
+    await fs.writeFile(stale, "");
+    const refused = await requestError({ socketPath: stale });
+    expect(refused).toMatchObject({ code: "ECONNREFUSED", syscall: "connect" });
+    await expect(engineLost(refused, { source: "option", host: `unix://${stale}` })).resolves.toMatchObject({
+      kind: "docker-unavailable",
+    });
+    const tcpRefused = await requestError({ host: "127.0.0.1", port: 1 });
+    await expect(engineLost(tcpRefused, { source: "option", host: "tcp://127.0.0.1:1" })).resolves.toMatchObject({
+      kind: "docker-unavailable",
+    });
+    const hangUp = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    await expect(engineLost(hangUp, endpoint)).resolves.toMatchObject({ kind: "docker-unavailable" });
+  });
+
+  it("leaves a missing file or program alone, though its code is ENOENT too", async () => {
+    const endpoint = { source: "option" as const, host: `unix://${path.join(home, "gone.sock")}` };
+    const file = await fs.readFile(path.join(home, "demo", "id_ed25519.pub")).catch((error) => error);
+    expect(file).toMatchObject({ code: "ENOENT", syscall: "open" });
+    await expect(engineLost(file, endpoint)).resolves.toBeUndefined();
+    const spawned = await new Promise<Error>((resolve) =>
+      spawn(path.join(home, "no-such-program")).on("error", resolve),
+    );
+    expect(spawned).toMatchObject({ code: "ENOENT", syscall: expect.stringMatching(/^spawn/) });
+    await expect(engineLost(spawned, endpoint)).resolves.toBeUndefined();
+    // Another socket's failure (an ssh agent, a probe) is not the engine's either.
+    const other = await requestError({ socketPath: path.join(home, "agent.sock") });
+    await expect(engineLost(other, endpoint)).resolves.toBeUndefined();
   });
 
   it("counts an engine's 500 only when the engine also refuses a new connection", async () => {
