@@ -1,4 +1,4 @@
-import { SshmountError, type ErrorFacts, type FinderFailure, type SettingsPane } from "./errors";
+import { isSshmountError, SshmountError, type ErrorFacts, type FinderFailure, type SettingsPane } from "./errors";
 import type { AppleScriptRunner, CommandRunner } from "./process";
 import { smbUrl } from "./reach";
 
@@ -140,8 +140,9 @@ export async function openInFinder(
   if (platform !== "darwin") return undefined;
   const script = mountScript(share);
   const url = shareUrl(share);
+  // A typed error (osascript itself missing) already says what failed; only osascript's own failures are read.
   const stdout = await runtime.appleScript(script).catch((error: unknown) => {
-    throw mountFailure(error, url, share.password);
+    throw isSshmountError(error) ? error : mountFailure(error, url, share.password);
   });
   const volume = parseVolumePath(stdout);
   if (!volume) {

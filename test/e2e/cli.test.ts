@@ -270,7 +270,7 @@ describe("sshmount demo, the README's first command", () => {
   it("on a Mac whose Finder cannot open the share, says the mount is ready and why Finder failed (exit 1)", async () => {
     let stdout = "";
     let stderr = "";
-    // The helper runs as on macOS, whose tools are absent here: Finder's first step (security) cannot start.
+    // The helper runs as on macOS, whose tools are absent here: Finder's first step (osascript) cannot start.
     const options = { ...world.options, platform: "darwin" as const };
     try {
       const code = await main(["demo"], {
@@ -282,7 +282,7 @@ describe("sshmount demo, the README's first command", () => {
       expect(stdout).toMatch(/^Mounted sshmount-demo:.* as "demo" \(ready\)$/m);
       expect(stdout).toMatch(/^The demo is mounted and ready at smb:\/\/\S+; open it again with: sshmount open demo$/m);
       expect(stderr.trim().split("\n").pop()).toMatch(
-        /^sshmount: Finder could not open the demo: The program \/usr\/bin\/security was not found\. security ships with macOS/,
+        /^sshmount: Finder could not open the demo: The program \/usr\/bin\/osascript was not found\. osascript ships with macOS/,
       );
     } finally {
       await sshmountCli(world, ["demo", "--stop"]);

@@ -10,7 +10,7 @@ import {
   parseMountOutput,
   parseVolumePath,
 } from "../../helper/finder";
-import { osascriptRunner, type CommandRunner, type RunOptions, type RunResult } from "../../helper/process";
+import { osascriptRunner, runCommand, type CommandRunner, type RunOptions, type RunResult } from "../../helper/process";
 import { osascriptFailures } from "../fixtures/osascript-failures";
 
 /**
@@ -202,6 +202,14 @@ describe("openInFinder", () => {
     const argv = recorded.calls.flatMap((call) => [call.file, ...call.args]);
     expect(argv.some((word) => word.includes(share.password))).toBe(false);
     expect(argv.every((word) => !/\bsecurity$/.test(word))).toBe(true);
+  });
+
+  it("says osascript itself is missing when it cannot start, rather than reading it as a Finder refusal", async () => {
+    const runtime = { run: runCommand, appleScript: osascriptRunner(runCommand) };
+    await expect(openInFinder(share, "darwin", runtime)).rejects.toMatchObject({
+      kind: "program-missing",
+      facts: { program: "/usr/bin/osascript" },
+    });
   });
 
   it("says which permission macOS refused, and opens nothing", async () => {
