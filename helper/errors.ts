@@ -150,7 +150,7 @@ function hintFor(error: SshmountError): string {
       return `Add the key to your ssh agent once: \`ssh-add --apple-use-keychain ${facts.file ?? "KEY"}\` on macOS (\`ssh-add ${facts.file ?? "KEY"}\` elsewhere), then mount again. sshmount never asks for key passphrases.`;
     case "host-key-unknown":
       return facts.hostKey
-        ? `Compare ${facts.hostKey.fingerprint} with the server's own key (\`ssh-keygen -lf /etc/ssh/ssh_host_${facts.hostKey.type.replace(/^ssh-|-.*$/g, "")}_key.pub\` on it). If they match, mount again with --trust-host-key ${facts.hostKey.fingerprint}.`
+        ? `Compare ${facts.hostKey.fingerprint} with the server's own key (\`${hostKeyCommand(facts.hostKey)}\` on it). If they match, mount again with --trust-host-key ${facts.hostKey.fingerprint}.`
         : `Connect once with \`ssh ${target}\` in a terminal, compare the fingerprint with the server's, and accept it; then mount again.`;
     case "host-key-changed":
       return `The server's host key differs from the one in your known_hosts. If the server was reinstalled, verify the new key with its administrator and run \`ssh-keygen -R ${facts.host ?? target}\`; otherwise do not connect.`;
@@ -260,7 +260,7 @@ function finderHint(facts: ErrorFacts): string {
 /** Raycast's words for each kind, naming the actions it offers; a new kind fails to compile without one. */
 const raycastAdvice: Record<ErrorKind, (error: SshmountError) => { hint: string; actions: ErrorAction[] }> = {
   "docker-unavailable": () => ({
-    hint: "Start OrbStack or Docker Desktop, then press Retry. To use another engine, set Docker Socket in the extension's preferences.",
+    hint: "Start OrbStack or Docker Desktop, then try again. To use another engine, set Docker Socket in the extension's preferences.",
     actions: [{ type: "open-engine" }, { type: "retry" }, { type: "check-setup" }],
   }),
   "image-build-failed": () => ({
@@ -294,10 +294,12 @@ const raycastAdvice: Record<ErrorKind, (error: SshmountError) => { hint: string;
     };
   },
   "key-encrypted": ({ facts }) => {
-    const command = shellQuote(["ssh-add", "--apple-use-keychain", facts.file ?? "KEY"]);
+    const copy: ErrorAction[] = facts.file
+      ? [{ type: "copy-command", command: shellQuote(["ssh-add", "--apple-use-keychain", facts.file]) }]
+      : [];
     return {
-      hint: `Add the key to your ssh agent once: press Copy Command and run \`${command}\` in a terminal, then press Retry. This extension never asks for key passphrases.`,
-      actions: [{ type: "copy-command", command }, { type: "retry" }],
+      hint: `Add ${facts.file ?? "the key"} to your ssh agent once: ${facts.file ? "press Copy Command and run it in Terminal (it asks for the passphrase and keeps it in your login Keychain)" : "run ssh-add with it in Terminal"}, then press Retry. This extension never asks for key passphrases.`,
+      actions: [...copy, { type: "retry" }],
     };
   },
   "host-key-unknown": ({ facts }) => {
@@ -441,7 +443,7 @@ function finderAdvice(facts: ErrorFacts): { hint: string; actions: ErrorAction[]
 
 /** Run on the server, prints the fingerprint of the key type the client was shown. */
 function hostKeyCommand(hostKey: PresentedHostKey): string {
-  return `ssh-keygen -lf /etc/ssh/ssh_host_${hostKey.type.replace(/^ssh-|-.*$/g, "")}_key.pub`;
+  return shellQuote(["ssh-keygen", "-lf", `/etc/ssh/ssh_host_${hostKey.type.replace(/^ssh-|-.*$/g, "")}_key.pub`]);
 }
 
 /** POSIX shell quoting for a command the user pastes into a terminal: plain words stay as they are. */

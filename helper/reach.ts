@@ -110,13 +110,13 @@ export async function reachShare(
   if (options.mode === "localhost") {
     return {
       endpoint: localhost,
-      connection: { mode: "localhost", reason: "the connection mode is localhost (Raycast preference or --connect)" },
+      connection: { mode: "localhost", reason: "the connection mode is set to localhost" },
     };
   }
   if (options.mode === "bridge") {
     return {
       endpoint: containerIp ? { host: containerIp, port: 445 } : undefined,
-      connection: { mode: "bridge", reason: "the connection mode is bridge (Raycast preference or --connect)" },
+      connection: { mode: "bridge", reason: "the connection mode is set to bridge" },
     };
   }
   if (!containerIp) {

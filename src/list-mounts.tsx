@@ -61,16 +61,19 @@ export default function Command() {
 
   return (
     <List isLoading={isLoading} searchBarPlaceholder="Search mounts">
-      <List.EmptyView
-        icon={Icon.HardDrive}
-        title="No Mounts"
-        description="Mount a host from your SSH config to see it here."
-        actions={
-          <ActionPanel>
-            <Action title="Mount SSH Host" icon={Icon.Plus} onAction={mountSshHost} />
-          </ActionPanel>
-        }
-      />
+      {/* Only when there really is none: a search that matches nothing gets Raycast's own "No Results". */}
+      {!isLoading && data?.length === 0 && (
+        <List.EmptyView
+          icon={Icon.HardDrive}
+          title="No Mounts"
+          description="Mount a host from your SSH config to see it here."
+          actions={
+            <ActionPanel>
+              <Action title="Mount SSH Host" icon={Icon.Plus} onAction={mountSshHost} />
+            </ActionPanel>
+          }
+        />
+      )}
       {(data ?? []).map((mount) => {
         const look = statusLook[mount.status];
         return (

@@ -3,7 +3,7 @@ import { showFailureToast } from "@raycast/utils";
 import type { MountInfo, MountProgress } from "../helper";
 import { describeError, isSshmountError } from "../helper";
 import { lastMountName } from "./lib/last-mount";
-import { mountSshHost, openMount } from "./lib/mount-actions";
+import { checkSetup, mountSshHost, openMount } from "./lib/mount-actions";
 
 /**
  * For a hotkey: opens the mount used last in Finder, starting it again when it was stopped. The record
@@ -38,6 +38,12 @@ export default async function Command() {
       return;
     }
     const description = describeError(error, "raycast");
+    // A setup problem (no engine, a missing program, an unreachable share) has its fix on a page; the
+    // HUD a hotkey gets would show the title only.
+    if (description.actions.some((action) => action.type === "open-engine" || action.type === "check-setup")) {
+      await checkSetup();
+      return;
+    }
     await showFailureToast(error, { title: description.message, message: description.hint });
   }
 }

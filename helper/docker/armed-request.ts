@@ -20,7 +20,12 @@ export class ArmedRequest {
   private readonly socket: net.Socket | undefined;
   private connected = false;
 
-  constructor(endpoint: EngineEndpoint, method: string, requestPath: string) {
+  constructor(
+    endpoint: EngineEndpoint,
+    method: string,
+    requestPath: string,
+    private readonly answerTimeoutMs = 10_000,
+  ) {
     const target = socketTarget(endpoint);
     if (!target) return;
     this.socket = net.connect(target, () => (this.connected = true));
@@ -47,6 +52,9 @@ export class ArmedRequest {
       });
     });
     socket.ref();
+    // An engine (or a proxy in front of it) that never answers must not hold the cancel forever: the
+    // timeout closes the socket, the answer is missing, and the caller falls back to dockerode.
+    socket.setTimeout(this.answerTimeoutMs, () => socket.destroy());
     socket.write("\r\n");
     return answer;
   }

@@ -22,9 +22,10 @@ export function checkAborted(signal: AbortSignal | undefined): void {
  */
 export class AbortUndo {
   private sent: Promise<void> | undefined;
-  private readonly armed: ArmedRequest;
+  /** Only where something can abort: a call without a signal holds no extra engine connection. */
+  private readonly armed: ArmedRequest | undefined;
   private readonly fire = () => {
-    const armed = this.armed.fire()?.then((status) => {
+    const armed = this.armed?.fire()?.then((status) => {
       // 304: already stopped; 404: already gone; 409: a removal already under way.
       if (status >= 300 && ![304, 404, 409].includes(status)) throw new Error(`HTTP ${status}`);
     });
@@ -40,9 +41,10 @@ export class AbortUndo {
     request: { method: string; path: string },
     private readonly fallback: () => Promise<unknown>,
   ) {
+    if (!signal) return;
     this.armed = new ArmedRequest(endpoint, request.method, request.path);
-    if (signal?.aborted) this.fire();
-    else signal?.addEventListener("abort", this.fire, { once: true });
+    if (signal.aborted) this.fire();
+    else signal.addEventListener("abort", this.fire, { once: true });
   }
 
   /** Whether an abort has already sent the undo. */
@@ -53,7 +55,7 @@ export class AbortUndo {
   /** The point of no return: an abort after this leaves the container as it is. */
   release(): void {
     this.signal?.removeEventListener("abort", this.fire);
-    if (!this.fired) this.armed.disarm();
+    if (!this.fired) this.armed?.disarm();
   }
 
   /** Releases; resolves once the undo an abort sent has finished (at once when none was sent). */

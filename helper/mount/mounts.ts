@@ -495,6 +495,7 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
       await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
       checkAborted(signal);
       options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
+      // The progress callback may itself abort: a user who leaves as the toast says "Connecting".
       checkAborted(signal);
       try {
         await container.start();

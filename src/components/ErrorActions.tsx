@@ -45,7 +45,7 @@ function errorText(error: ErrorDescription): string {
   return `${error.message}\n\n${error.hint}`;
 }
 
-function FixAction({ action, fixes }: { action: ErrorAction; fixes: ErrorFixes }) {
+export function FixAction({ action, fixes }: { action: ErrorAction; fixes: ErrorFixes }) {
   switch (action.type) {
     case "trust-host-key":
       return fixes.onTrustHostKey ? (
@@ -58,13 +58,7 @@ function FixAction({ action, fixes }: { action: ErrorAction; fixes: ErrorFixes }
     case "edit-mount":
       return fixes.onEditMount ? <Action title="Edit Mount" icon={Icon.Pencil} onAction={fixes.onEditMount} /> : null;
     case "copy-command":
-      return (
-        <Action.CopyToClipboard
-          title="Copy Command"
-          content={action.command}
-          shortcut={Keyboard.Shortcut.Common.CopyName}
-        />
-      );
+      return <Action.CopyToClipboard title="Copy Command" content={action.command} />;
     case "open-ssh-config":
       return (
         <Action.Open

@@ -1,6 +1,7 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { INSTALL_CONNECTOR, type ErrorDescription, type MountInfo } from "../../helper";
 import { openMountWithToast, showMounts } from "../lib/mount-actions";
+import { FixAction } from "./ErrorActions";
 
 /** Finder's failure and its fix; an untyped failure's advice (report a bug) would mislead beside a working mount. */
 function finderAdvice(error: ErrorDescription): string {
@@ -48,6 +49,12 @@ export function MountedView({ mount, finderError }: { mount: MountInfo; finderEr
             shortcut={Keyboard.Shortcut.Common.Copy}
           />
           <Action title="Show Mounts" icon={Icon.List} onAction={showMounts} />
+          {/* Finder's own fixes (System Settings, Check Setup); opening again and the URL are above. */}
+          {finderError?.actions
+            .filter((action) => action.type !== "retry" && action.type !== "copy-url")
+            .map((action) => (
+              <FixAction key={action.type} action={action} fixes={{}} />
+            ))}
           {unrouted && connection?.via === "none" && (
             <ActionPanel.Section title="Reach Container IPs">
               <Action.OpenInBrowser title="Get OrbStack" url="https://orbstack.dev" />

@@ -111,7 +111,9 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
         toast.secondaryAction = { title: "Copy SMB URL", onAction: () => Clipboard.copy(mounted.smb.url) };
         push(<MountedView mount={mounted} finderError={finderError} />);
       } catch (error) {
-        if (left()) return;
+        // Left mid-mount (the form popped, or the command unloaded): the helper removed the container; the
+        // spinning toast goes with it.
+        if (left()) return void (await toast.hide());
         const description = failToast(toast, error);
         const trust = async (hostKey: PresentedHostKey): Promise<boolean> => {
           if (!(await confirmTrust(host, hostKey))) return false;

@@ -33,3 +33,7 @@ export function showMounts(): Promise<void> {
 export function mountSshHost(): Promise<void> {
   return launchCommand({ name: "mount-ssh-host", type: LaunchType.UserInitiated });
 }
+
+export function checkSetup(): Promise<void> {
+  return launchCommand({ name: "check-setup", type: LaunchType.UserInitiated });
+}

@@ -11,8 +11,8 @@ const execFileAsync = promisify(execFile);
 
 /**
  * A Docker engine of the test's own, so a test may stop and start it (by its PID) without touching
- * the machine's engine: its own socket, data and exec roots, no default bridge and no iptables rules
- * (those are global to the machine and belong to the main engine). Published ports still work through
+ * the machine's engine: its own socket, data and exec roots, a default bridge of its own and no
+ * iptables rules (those are global to the machine and belong to the main engine). Published ports still work through
  * docker-proxy, and the embedded DNS inside each network needs no host rules.
  */
 export interface OwnEngine {
@@ -43,6 +43,18 @@ export async function createOwnEngine(): Promise<OwnEngine> {
   let child: ChildProcess | undefined;
   const rules: string[][] = [];
   const iptables = (args: string[]) => execFileAsync("iptables", args);
+  // Its own default bridge: dockerd started with --bridge=none deletes the machine's docker0 (its
+  // cleanup of a "stale" default bridge), which breaks every later `docker build` RUN step and
+  // `docker run` on the main engine. 10.213.x is outside the ranges Docker hands out by itself.
+  const suffix = path
+    .basename(dir)
+    .slice(-6)
+    .replace(/[^A-Za-z0-9]/g, "x");
+  const bridge = `smebr${suffix}`;
+  const octet = 1 + (Number.parseInt(suffix.replace(/[^0-9]/g, "").slice(-3) || "0", 10) % 250);
+  await execFileAsync("ip", ["link", "add", bridge, "type", "bridge"]);
+  await execFileAsync("ip", ["addr", "add", `10.213.${octet}.1/24`, "dev", bridge]);
+  await execFileAsync("ip", ["link", "set", bridge, "up"]);
 
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const answers = () =>
@@ -65,7 +77,7 @@ export async function createOwnEngine(): Promise<OwnEngine> {
           `--data-root=${path.join(dir, "data")}`,
           `--exec-root=${path.join(dir, "exec")}`,
           `--pidfile=${path.join(dir, "dockerd.pid")}`,
-          "--bridge=none",
+          `--bridge=${bridge}`,
           "--iptables=false",
         ],
         { stdio: ["ignore", log, log] },
@@ -122,6 +134,7 @@ export async function createOwnEngine(): Promise<OwnEngine> {
         await engine.stop();
       }
       for (const rule of rules.splice(0)) await iptables(["-D", ...rule]).catch(() => undefined);
+      await execFileAsync("ip", ["link", "delete", bridge]).catch(() => undefined);
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

@@ -200,6 +200,8 @@ export interface Ui {
   emptyView(): { title: string; description?: string } | undefined;
   /** Waits until `check` passes (it throws until then), as async hooks settle. */
   waitFor<T>(check: () => T, timeoutMs?: number): Promise<T>;
+  /** Esc on a pushed view: it is popped (and unmounts), the view under it shows again. */
+  back(): Promise<void>;
   /**
    * What Raycast does when the user leaves for root search: the command's whole tree unmounts and
    * every effect's cleanup runs, before the call returns.
@@ -360,6 +362,11 @@ export async function render(element: ReactElement): Promise<Ui> {
     },
     formValues,
     waitFor,
+    back: async () => {
+      if (depth < 2) throw new Error("Esc on the command's first view leaves the command: use unmount()");
+      navigation?.pop();
+      await settle();
+    },
     unmount: () => {
       unloaded = true;
       // Synchronously, cleanups included; the 0.31 runtime has these two, its published types not yet.

@@ -110,6 +110,20 @@ describe("List Mounts", () => {
     expect(lastToast()?.title).toMatch(/^Finder could not mount smb:\/\/.*: macOS did not allow Apple events/);
     expect(lastToast()?.message).toContain("System Settings → Privacy & Security → Automation");
     expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")).toBeUndefined();
+    // The toast carries the fix its words name.
+    const button = lastToast()?.primaryAction;
+    expect(button?.title).toBe("Open System Settings");
+    await button?.onAction?.(lastToast() as never);
+    expect(world.store.opened).toEqual([
+      { target: "x-apple.systempreferences:com.apple.preference.security?Privacy_Automation" },
+    ]);
+  });
+
+  it("a search that matches no mount shows Raycast's own No Results, not No Mounts", async () => {
+    await mountAs("web", "alpha");
+    const view = await openList(["alpha"]);
+    await view.search("zzz");
+    expect(view.emptyView()).toEqual({ title: "No Results" });
   });
 
   it("shows a mount's log", async () => {

@@ -4,6 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { routeFixtures } from "../fixtures/routes";
+import { osascriptFailures } from "../fixtures/osascript-failures";
+import { osascriptError } from "../raycast/fake-applescript";
 import { render, type Ui } from "../raycast/render";
 import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
@@ -152,6 +154,23 @@ describe("Mount SSH Host: mounting", () => {
     await view.waitFor(() => expect(lastToast()?.title).toBe("Opened web-projects in Finder"));
     await view.action("Copy SMB URL");
     expect(world.store.clipboard).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`]);
+  });
+
+  it("when macOS refuses Finder a permission after the mount is ready, the mount page offers the pane to grant it", async () => {
+    world.appleScripts.answer = () => osascriptError(osascriptFailures["Automation refused"].stderr);
+    const view = await openHosts();
+    await view.action("Mount Default Folder", view.item("web"));
+    await settled(view);
+    expect(lastToast()?.title).toBe("Mounted web; Finder could not open it");
+    expect(String(view.view().props.markdown)).toContain(
+      "Allow Raycast in System Settings → Privacy & Security → Automation",
+    );
+    expect(view.actionTitles()).toContain("Open System Settings");
+    await view.action("Open System Settings");
+    expect(world.store.opened).toEqual([
+      { target: "x-apple.systempreferences:com.apple.preference.security?Privacy_Automation" },
+    ]);
+    expect(mountContainers()).toHaveLength(1);
   });
 
   it("asks for the path (default from the preferences), follows the real steps in a toast, opens Finder and lands on the mount", async () => {
@@ -427,7 +446,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
     await view.waitFor(() =>
       expect(view.actionTitles()).toEqual(["Open OrbStack", "Retry", "Check Setup", "Copy Error"]),
     );
-    expect(String(view.view().props.markdown)).toContain("Start OrbStack or Docker Desktop, then press Retry.");
+    expect(String(view.view().props.markdown)).toContain("Start OrbStack or Docker Desktop, then try again.");
     await view.action("Open OrbStack");
     expect(world.store.opened).toEqual([{ target: "/Applications/OrbStack.app" }]);
 
@@ -501,10 +520,26 @@ describe("Mount SSH Host: leaving the command mid-mount", () => {
       expect(world.engine.containers.size).toBe(0);
       expect(world.engine.listed).toBe(listed);
       expect(world.store.toasts.map((toast) => toast.history.length)).toEqual(shown);
+      expect(world.store.toasts.at(-1)?.hidden).toBe(true);
       expect(world.store.alerts).toEqual([]);
       expect(world.store.localStorage.has("last-mount")).toBe(false);
     },
   );
+
+  it("from the form back to the host list (Esc): the mount is cancelled, its container removed, its toast gone", async () => {
+    slowServer();
+    const view = await openHosts();
+    await view.action("Mount…", view.item("web"));
+    const pending = view.action("Mount");
+    await view.waitFor(() => expect(toastTitles()).toContain("Connecting to web"));
+    expect(mountContainers()).toHaveLength(1);
+    await view.back();
+    await pending;
+    await view.waitFor(() => expect(world.engine.containers.size).toBe(0));
+    expect(world.store.toasts.at(-1)?.hidden).toBe(true);
+    expect(view.depth()).toBe(1);
+    expect(view.itemTitles()).toContain("web");
+  });
 
   it("keeps a mount that was finished when the user left, and remembers it for Open Last Mount", async () => {
     const view = await openHosts();

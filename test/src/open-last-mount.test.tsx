@@ -68,25 +68,48 @@ describe("Open Last Mount", () => {
     expect(world.store.huds).toEqual([]);
   });
 
-  it("says what went wrong in the HUD a toast becomes when the window is closed", async () => {
+  it("with no engine, opens Check Setup, whose page has Open OrbStack: a HUD would show the title only", async () => {
     world.engine.down = "connect ENOENT docker.sock";
+    await openLastMount();
+    expect(world.store.launched).toEqual([{ name: "check-setup", type: "userInitiated" }]);
+    expect(world.store.toasts).toEqual([]);
+  });
+
+  /** The recorded mount is stopped and its server now refuses the key: a failure Check Setup cannot fix. */
+  const refusedRestart = async () => {
+    await mountAs("web", "web");
+    [...world.engine.containers.values()][0].running = false;
+    world.store.localStorage.set("last-mount", "web");
+    world.engine.behaviours.set("web", () => ({
+      lines: [
+        "sshmount: connecting",
+        "sshmount: ssh: ann@web.example: Permission denied (publickey).",
+        "sshmount: error: mount failed: ann@web.example: Permission denied (publickey).",
+      ],
+      exitCode: 1,
+    }));
+  };
+
+  it("says what went wrong in the HUD a toast becomes when the window is closed", async () => {
+    await refusedRestart();
     await openLastMount();
     const toast = world.store.toasts.at(-1);
     expect(toast).toMatchObject({
       asHud: true,
       style: "FAILURE",
-      title: expect.stringMatching(/The Docker engine at .* does not answer/),
-      message: expect.stringContaining("OrbStack"),
+      title: expect.stringMatching(/^web refused the login/),
+      message: expect.stringContaining("Retry"),
     });
-    expect(world.store.huds).toEqual([toast?.title]);
+    expect(world.store.huds.at(-1)).toBe(toast?.title);
     // showFailureToast's own Copy Logs cannot be reached there: nothing the user needs may depend on it.
     expect(toast?.unreachableActions).toEqual(["Copy Logs"]);
     expect(toast?.primaryAction).toBeUndefined();
+    expect(world.store.launched).toEqual([]);
   });
 
   it("keeps a toast with its actions when Raycast's window is open", async () => {
     world.store.mainWindow = "open";
-    world.engine.down = "connect ENOENT docker.sock";
+    await refusedRestart();
     await openLastMount();
     expect(world.store.toasts.at(-1)).toMatchObject({ asHud: false, primaryAction: { title: "Copy Logs" } });
     expect(world.store.huds).toEqual([]);

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type Docker from "dockerode";
 import type { EngineEndpoint } from "../../../helper/docker/engine";
+import { ArmedRequest } from "../../../helper/docker/armed-request";
 import { RemovedOnAbort, StoppedOnAbort, untilAborted } from "../../../helper/mount/cancel";
 
 /**
@@ -126,5 +127,33 @@ describe("untilAborted", () => {
 
   it("passes the work's own result through", async () => {
     await expect(untilAborted(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
+  });
+});
+
+describe("ArmedRequest", () => {
+  it("gives up on an engine that takes the request and never answers, so a cancel cannot hang", async () => {
+    const peers: net.Socket[] = [];
+    const silent = net.createServer((peer) => void peers.push(peer));
+    const socket = path.join(dir, "silent.sock");
+    await new Promise<void>((resolve) => silent.listen(socket, resolve));
+    try {
+      const request = new ArmedRequest({ source: "option", host: `unix://${socket}` }, "DELETE", "/containers/x", 200);
+      await sleep(50);
+      const started = Date.now();
+      await expect(request.fire()).rejects.toThrow("without an answer");
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      peers.forEach((peer) => peer.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("is not opened for a call nothing can abort", async () => {
+    const { calls, container: stub } = container();
+    const guard = new RemovedOnAbort(undefined, endpoint, stub);
+    await sleep(50);
+    expect(received).toEqual([]);
+    await guard.remove();
+    expect(calls).toEqual(["remove"]);
   });
 });
