@@ -10,15 +10,22 @@
 #   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
 #
 # Output: every line this script prints starts with "sshmount: " and the helper parses them:
-#   connecting (once per start) | ssh: <stderr line of ssh/sshfs> | ready | reconnecting | stopped |
-#   error: <summary>
-# Exit codes: 0 stopped by SIGTERM/SIGINT, 1 mount or smbd failed, 2 invalid input.
+#   connecting (once per start) | ssh: <stderr line of ssh/sshfs> | ready | reconnecting |
+#   stopped[: <reason>] | error: <summary>
+# Exit codes: 0 stopped by SIGTERM/SIGINT or because its creator went away, 1 mount or smbd failed,
+# 2 invalid input.
+#
+# The creating helper holds the container's stdin (OpenStdin, StdinOnce) until the mount is complete;
+# the engine closes it when the helper's process dies. So on a first run, EOF on stdin before "ready"
+# means nobody will ever list or finish this mount: it stops instead of serving, and the helper's next
+# list removes it. A restarted container keeps the marker of its first "ready" and never watches.
 set -uo pipefail
 
 readonly etc=/etc/sshmount
 readonly mnt=/mnt/remote
 readonly run=/run/sshmount
 readonly connect_timeout=25
+readonly committed=/var/lib/sshmount/committed
 # uid/gid: every file appears as user sshmount, whom smbd serves. noforget: inode numbers stay stable
 # for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
 # ^aes128-gcm puts the fastest cipher first without dropping the defaults a server may need.
@@ -43,6 +50,33 @@ case ${share,,} in global | homes | printers) invalid "SSHMOUNT_SHARE '$share' i
 [ -s "$etc/smb_password" ] || invalid "missing $etc/smb_password"
 
 smbd_pid='' sshfs_pid='' relay_pid=''
+
+# A restarted container's stdin is a pipe that stays open (the engine holds it); children never read it.
+watch_creator=0
+if [ -p /dev/stdin ] && [ ! -e "$committed" ]; then
+  watch_creator=1
+  exec 3<&0
+fi
+exec 0</dev/null
+
+# On a first run, waits up to $1 s for EOF on the creator's stdin.
+creator_gone() {
+  ((watch_creator)) || return 1
+  local status=0
+  read -r -t "$1" -u 3 _ || status=$?
+  # 0: a line (the helper sends none); above 128: timed out; else EOF.
+  ((status != 0 && status <= 128))
+}
+orphaned() { stop "the process that created this mount went away before it was ready"; }
+
+# Waits $1 s; on a first run stops as soon as the creator is gone.
+idle() {
+  if ((watch_creator)); then
+    ! creator_gone "$1" || orphaned
+  else
+    sleep "$1"
+  fi
+}
 
 # Background processes are watched by pid and disowned, so bash never adds a "Killed" line of its own.
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
@@ -94,7 +128,7 @@ await_ready() {
       terminate "$sshfs_pid" "$relay_pid"
       return 2
     fi
-    sleep 0.2
+    idle 0.2
   done
   # The relay ends once sshfs and ssh have closed stderr, i.e. every line has been printed.
   wait_gone "$relay_pid"
@@ -137,11 +171,13 @@ stop() {
   unmount
   terminate "$sshfs_pid"
   wait_gone "$sshfs_pid" "$relay_pid"
-  say stopped
+  say "stopped${1:+: $1}"
   exit 0
 }
 
 fail() {
+  # A creator that went away first would never see this error or remove the container.
+  ! creator_gone 0.01 || orphaned
   say "error: $*"
   terminate "$smbd_pid"
   unmount
@@ -205,6 +241,12 @@ disown
 await_ready
 status=$?
 ((status == 0)) || fail "$(failure_summary "$status")"
+# A fast server can be ready before the first idle: look once more. Then the marker: once "ready" is
+# out, the helper's own closing of stdin is no longer EOF before it.
+! creator_gone 0.01 || orphaned
+: >"$committed"
+((watch_creator)) && exec 3<&-
+watch_creator=0
 say ready
 
 # sshfs reconnects ssh by itself ("reconnect") when a request needs the server; this loop makes one

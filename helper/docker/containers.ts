@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type Docker from "dockerode";
 import { readTar } from "./archive";
 
@@ -47,4 +48,16 @@ export async function removeContainer(container: Docker.Container): Promise<void
     // 409: removal already in progress, started by someone else.
     if (status !== 404 && status !== 409) throw error;
   }
+}
+
+/**
+ * Holds the stdin of a container created with OpenStdin and StdinOnce, attached before it starts. The
+ * engine closes the container's stdin once this connection closes: by close(), or with this process
+ * whatever kills it. Unref'd: it alone never keeps a finished process alive.
+ */
+export async function holdStdin(container: Docker.Container): Promise<{ close(): void }> {
+  const socket = (await container.attach({ stream: true, stdin: true, hijack: true })) as unknown as Socket;
+  socket.unref();
+  socket.on("error", () => undefined);
+  return { close: () => socket.destroy() };
 }

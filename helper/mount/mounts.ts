@@ -3,7 +3,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import { createTar } from "../docker/archive";
-import { containerLogs, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
+import { containerLogs, holdStdin, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
 import { engineAcceptsConnections } from "../docker/engine";
 import { ensureImage } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
@@ -103,8 +103,9 @@ async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
 /**
  * What a mount leaves behind when the engine stopped mid-mount (or the process running it died): a
  * container created but never started, a finished host-key scan, or a mount container that never
- * served (its restart policy is still "no") and was stopped by a signal rather than failing, which its
- * own mount() would have cleaned up. Removed on sight, so nobody ever sees it as a mount. The grace
+ * served (its restart policy is still "no") and was stopped by a signal, or stopped itself when its
+ * creator's stdin closed, rather than failing, which its own mount() would have cleaned up. Removed on
+ * sight, so nobody ever sees it as a mount. The grace
  * period leaves a mount that another process is running right now alone.
  */
 async function abandoned(docker: Docker, summary: ContainerSummary): Promise<boolean> {
@@ -121,7 +122,8 @@ async function abandoned(docker: Docker, summary: ContainerSummary): Promise<boo
   } else {
     const info = await container.inspect().catch(() => undefined);
     if (!info || info.HostConfig.RestartPolicy?.Name !== "no") return false;
-    const run = latestRun(parseLog(await containerLogs(container)));
+    // 409 while another process removes it ("dead or marked for removal"): not ours to sweep.
+    const run = latestRun(parseLog(await containerLogs(container).catch(() => "")));
     if (run.at(-1)?.type !== "stopped" || run.some((event) => event.type === "ready")) return false;
   }
   await removeContainer(container);
@@ -466,6 +468,10 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
       ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
     ],
     ExposedPorts: { "445/tcp": {} },
+    // The creator's lifeline (startMountContainer): the entrypoint stops at EOF on it before "ready".
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
     HostConfig: {
       CapAdd: ["SYS_ADMIN"],
       Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
@@ -486,6 +492,9 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
   let container: Docker.Container | undefined;
   // Set with `container`: from its creation on, an abort removes it at once.
   let guard: RemovedOnAbort | undefined;
+  // Held from before the start until the mount is complete: should this process die first, with no
+  // abort (a Raycast worker terminated), the container sees EOF and stops before it ever serves.
+  let lifeline: { close(): void } | undefined;
   try {
     // Another program may take the chosen port before Docker binds it: pick again, a few times.
     for (let attempt = 1; ; attempt++) {
@@ -497,11 +506,13 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
       options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
       // The progress callback may itself abort: a user who leaves as the toast says "Connecting".
       checkAborted(signal);
+      lifeline = await holdStdin(container);
       try {
         await container.start();
         break;
       } catch (error) {
         if (!isPortConflict(error) || attempt === 3) throw error;
+        lifeline.close();
         await guard.remove();
         container = undefined;
         guard = undefined;
@@ -513,10 +524,12 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
     // The mount is complete once this process has seen the engine acknowledge that update: an abort
     // seen before it removes the container, one after it leaves the mount as it is and this resolves.
     guard.release();
+    lifeline.close();
     if (guard.fired) throw cancelled();
     options.onProgress?.({ step: "ready", message: "Mounted" });
     return await describe(runtime, container.id, { password: true, probe: options.probe });
   } catch (error) {
+    lifeline?.close();
     // An engine that went away cannot remove anything: the next list or mount sweeps it (abandoned()).
     await guard?.remove().catch(() => undefined);
     if (error instanceof SshmountError) throw error;

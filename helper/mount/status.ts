@@ -15,6 +15,8 @@ export function parseLogLine(line: string): EntrypointEvent | undefined {
   if (!line.startsWith(LOG_PREFIX)) return undefined;
   const body = line.slice(LOG_PREFIX.length);
   if (body === "connecting" || body === "ready" || body === "reconnecting" || body === "stopped") return { type: body };
+  // "stopped: <reason>": stopped by itself, e.g. because the helper that created it went away.
+  if (body.startsWith("stopped: ")) return { type: "stopped" };
   if (body.startsWith("ssh: ")) return { type: "ssh", text: body.slice(5) };
   if (body.startsWith("error: ")) return { type: "error", text: body.slice(7) };
   return undefined;

@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { build } from "esbuild";
 import { ensureImage } from "../../helper/docker/image";
 import * as sshmount from "../../helper/index";
+import { containerLogs, readContainerFile } from "../../helper/docker/containers";
 import { MOUNT_IMAGE } from "../../helper/mount/mounts";
-import { createWorld, repoRoot, type World } from "./harness";
+import { containerName } from "../../helper/mount/naming";
+import { createWorld, repoRoot, smb, type World } from "./harness";
 
 /**
  * Issue G item 6: leaving mid-mount (Raycast unloading the command, Ctrl-C in the CLI) aborts the
@@ -221,42 +223,44 @@ describe("Ctrl-C in the CLI", () => {
 /**
  * Raycast's worst case: the process running the mount dies right after the abort fired. A child Node
  * process mounts through the helper, aborts once its container is running and connecting to a hung
- * server, and SIGKILLs itself KILL ms later; the one forced DELETE must be enough.
+ * server, and SIGKILLs itself KILL ms later; the one forced DELETE must be enough. With `abort: false`
+ * it dies with no abort at all, `connectingMs` after "Connecting to" (a Raycast worker terminated
+ * before any effect cleanup ran, raycast/extensions#2022).
  */
-describe("a process killed right after the abort", () => {
-  let child: string;
-  beforeAll(async () => {
-    // Beside node_modules, so the bundle's external packages (dockerode, execa) resolve as the CLI's do.
-    child = path.join(repoRoot, "node_modules", ".cache", `sshmount-abort-child-${world.id}.mjs`);
-    await build({
-      stdin: {
-        resolveDir: repoRoot,
-        loader: "ts",
-        contents: `
+let child: string;
+beforeAll(async () => {
+  // Beside node_modules, so the bundle's external packages (dockerode, execa) resolve as the CLI's do.
+  child = path.join(repoRoot, "node_modules", ".cache", `sshmount-abort-child-${world.id}.mjs`);
+  await build({
+    stdin: {
+      resolveDir: repoRoot,
+      loader: "ts",
+      contents: `
           import { mount } from "./helper/index";
-          const { options, sshConfig, name, killAfterMs } = JSON.parse(process.argv[2]);
+          const { options, sshConfig, name, killAfterMs, abort = true, connectingMs = 1000 } = JSON.parse(process.argv[2]);
           const controller = new AbortController();
           const abortAndDie = () => {
-            controller.abort();
+            if (abort) controller.abort();
             if (killAfterMs === 0) process.kill(process.pid, "SIGKILL");
             setTimeout(() => process.kill(process.pid, "SIGKILL"), killAfterMs);
           };
           await mount("server", "", {
             ...options, sshConfig, name, signal: controller.signal,
-            onProgress: (step) => step.step === "connecting" && setTimeout(abortAndDie, 1000),
+            onProgress: (step) => step.step === "connecting" && setTimeout(abortAndDie, connectingMs),
           });`,
-      },
-      outfile: child,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      packages: "external",
-      logLevel: "warning",
-    });
-  }, 60_000);
-  afterAll(() => fs.rm(child, { force: true }));
+    },
+    outfile: child,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+}, 60_000);
+afterAll(() => fs.rm(child, { force: true }));
 
+describe("a process killed right after the abort", () => {
   /** Runs the child; resolves with the ms from its death until its container was gone, or undefined. */
   async function killedMount(name: string, killAfterMs: number): Promise<number | undefined> {
     const args = { options: world.options, sshConfig: world.server.sshConfig, name: nameOf(name), killAfterMs };
@@ -293,5 +297,68 @@ describe("a process killed right after the abort", () => {
       );
     }
     expect(Object.values(outcomes).flat()).not.toContain(undefined);
+  }, 240_000);
+});
+
+/**
+ * Issue G item 6, the part no abort reaches: the process dies mid-mount without aborting. The
+ * container's stdin is the helper's attach connection, so the engine closes it with the process and
+ * the entrypoint stops before it serves; the next list removes what is left (abandoned()).
+ */
+describe("a process killed mid-mount with no abort", () => {
+  /** Resolves with the ms from the child's death until its container no longer ran. */
+  async function orphanedMount(name: string, connectingMs: number): Promise<number> {
+    const args = {
+      options: world.options,
+      sshConfig: world.server.sshConfig,
+      name,
+      killAfterMs: 0,
+      abort: false,
+      connectingMs,
+    };
+    const process_ = spawn(process.execPath, [child, JSON.stringify(args)], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    process_.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const signal = await new Promise((resolve) => process_.on("exit", (_code, signal) => resolve(signal)));
+    const died = performance.now();
+    expect({ signal, stderr }).toEqual({ signal: "SIGKILL", stderr: "" });
+    const container = world.runtime.docker.getContainer(containerName(name));
+    let info = await container.inspect();
+    while (info.State.Running && performance.now() - died < 30_000) {
+      await sleep(20);
+      info = await container.inspect();
+    }
+    const stoppedMs = Math.round(performance.now() - died);
+    expect(info.State).toMatchObject({ Running: false, ExitCode: 0 });
+    const log = await containerLogs(container);
+    expect(log).not.toMatch(/^sshmount: ready$/m);
+    expect(log).toMatch(/^sshmount: stopped: the process that created this mount went away before it was ready$/m);
+    const password = (await readContainerFile(container, "/etc/sshmount/smb_password")).toString();
+    const port = Number(info.HostConfig.PortBindings?.["445/tcp"]?.[0]?.HostPort);
+    const target = { host: "127.0.0.1", port, share: name, user: "sshmount", password };
+    await expect(smb(target, ["ls"])).rejects.toThrow(/NT_STATUS_CONNECTION_REFUSED/);
+    expect((await sshmount.list(world.options)).map((each) => each.name)).not.toContain(name);
+    expect(await world.leftovers()).toEqual([]);
+    return stoppedMs;
+  }
+
+  it("while the server hangs the login: the container stops by itself, never served, and list sweeps it", async () => {
+    const server = world.runtime.docker.getContainer(world.server.serverName);
+    await server.pause();
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 5; i++) times.push(await orphanedMount(nameOf(`orphan-hung-${i}`), 1000));
+    } finally {
+      await server.unpause();
+    }
+    report("SIGKILL with no abort while the server hangs → container stopped", times);
+    expect(median(times)).toBeLessThan(5000);
+  }, 180_000);
+
+  it('just after "Connecting to", with a server that would answer: it never serves either', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 8; i++) times.push(await orphanedMount(nameOf(`orphan-early-${i}`), 50));
+    report('SIGKILL with no abort 50 ms after "Connecting to" → container stopped', times);
+    expect(median(times)).toBeLessThan(5000);
   }, 240_000);
 });

@@ -4,7 +4,7 @@
  * above it is the real one: it resolves hosts with the real ssh -G, builds the real input files and
  * parses these logs as it parses a real container's.
  */
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { createTar, readTar } from "../../helper/docker/archive";
 
 /** What the scripted server does when a mount container starts; `files` are the container's inputs. */
@@ -27,6 +27,8 @@ export interface FakeContainerRecord {
   restartPolicy: string;
   /** Unix seconds, as Docker's container list gives them. */
   created: number;
+  /** Created with OpenStdin and StdinOnce: the engine closes its stdin when the attach connection closes. */
+  openStdin: boolean;
 }
 
 export interface EngineState {
@@ -49,6 +51,8 @@ export interface EngineState {
   containerIp: string;
   /** How often the container list was asked for: each mount and list sweeps what others left behind. */
   listed: number;
+  /** Attach connections to a container's stdin that are still open. */
+  attached: number;
 }
 
 const engineKey = Symbol.for("sshmount.fake-engine");
@@ -60,6 +64,7 @@ export function engine(): EngineState {
     behaviours: new Map(),
     created: 0,
     listed: 0,
+    attached: 0,
     containerIp: "172.30.0.5",
   };
   return globals[engineKey];
@@ -137,6 +142,30 @@ class FakeContainer {
     const content = this.record.files.get(options.path);
     if (!content) throw notFound();
     return Readable.from([createTar([{ path: options.path.split("/").pop() as string, mode: 0o600, content }])]);
+  }
+
+  /**
+   * A hijacked stdin attach. Closing it is EOF on the container's stdin, at which the entrypoint of a
+   * first run that has not said "ready" stops (container/entrypoint.sh).
+   */
+  async attach(options: { stream?: boolean; stdin?: boolean; hijack?: boolean }) {
+    const record = this.record;
+    if (!options.stream || !options.stdin || !options.hijack || !record.openStdin) {
+      throw new Error("the fake engine models only a hijacked stdin attach of a container with OpenStdin");
+    }
+    const state = engine();
+    state.attached += 1;
+    const socket = Object.assign(new PassThrough(), { unref: () => socket });
+    socket.once("close", () => {
+      state.attached -= 1;
+      const current = state.containers.get(record.id);
+      // The entrypoint marks its first "ready" in the container's own files and never watches again.
+      if (!current?.running || /^sshmount: ready$/m.test(current.log)) return;
+      current.log += "sshmount: stopped: the process that created this mount went away before it was ready\n";
+      current.running = false;
+      current.exitCode = 0;
+    });
+    return socket;
   }
 
   async start() {
@@ -269,6 +298,8 @@ export default class FakeDocker {
     Env?: string[];
     Cmd?: string[];
     Entrypoint?: string[];
+    OpenStdin?: boolean;
+    StdinOnce?: boolean;
     HostConfig?: { PortBindings?: Record<string, { HostPort?: string }[]>; RestartPolicy?: { Name: string } };
   }) {
     const state = engine();
@@ -293,6 +324,7 @@ export default class FakeDocker {
       hostPort: options.HostConfig?.PortBindings?.["445/tcp"]?.[0]?.HostPort ?? "",
       restartPolicy: options.HostConfig?.RestartPolicy?.Name ?? "no",
       created: Math.floor(Date.now() / 1000),
+      openStdin: Boolean(options.OpenStdin && options.StdinOnce),
     });
     return new FakeContainer(id);
   }

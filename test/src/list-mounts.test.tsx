@@ -45,6 +45,22 @@ describe("List Mounts", () => {
     expect(world.store.launched).toEqual([{ name: "mount-ssh-host", type: "userInitiated" }]);
   });
 
+  it("never shows a mount whose creator died before it was ready, and removes it", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    // What the engine holds once the worker of beta's mount died with no abort: its entrypoint saw
+    // EOF on stdin while connecting and stopped, and the restart policy was never changed.
+    const orphan = record("beta") as NonNullable<ReturnType<typeof record>>;
+    Object.assign(orphan, {
+      running: false,
+      exitCode: 0,
+      restartPolicy: "no",
+      log: "sshmount: connecting\nsshmount: stopped: the process that created this mount went away before it was ready\n",
+    });
+    await openList(["alpha"]);
+    expect(record("beta")).toBeUndefined();
+  });
+
   it("shows each mount with its host, path, URL and a status icon and colour", async () => {
     await mountAs("web", "alpha");
     await mountAs("pw", "beta");

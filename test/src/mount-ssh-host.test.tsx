@@ -475,6 +475,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
       /^web refused the login: .*Permission denied \(publickey\)\.\n\nCheck that `ssh web`/,
     );
     expect(mountContainers()).toEqual([]);
+    expect(world.engine.attached).toBe(0);
   });
 
   it("tells the user how to load a locked key into the agent", async () => {
@@ -552,6 +553,8 @@ describe("Mount SSH Host: leaving the command mid-mount", () => {
     ui = undefined;
     expect(mountContainers()).toHaveLength(1);
     expect(mountContainers()[0]).toMatchObject({ running: true, restartPolicy: "unless-stopped" });
+    // Its stdin was let go once complete: a running mount no longer depends on this worker.
+    expect(world.engine.attached).toBe(0);
     expect(world.store.localStorage.get("last-mount")).toBe("web-projects");
     expect(toastTitles().at(-1)).toBe("Opening Finder");
   });

@@ -18,6 +18,9 @@ describe("parseLog", () => {
     expect(parseLog("sshmount: error: sshfs exited\nsshmount: bogus")).toEqual([
       { type: "error", text: "sshfs exited" },
     ]);
+    expect(parseLog("sshmount: stopped: the process that created this mount went away before it was ready")).toEqual([
+      { type: "stopped" },
+    ]);
   });
 
   it("splits runs, because a restarted container keeps its earlier lines", () => {
