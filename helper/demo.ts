@@ -82,6 +82,25 @@ async function waitForSshd(runtime: Runtime, id: string): Promise<void> {
 }
 
 /**
+ * The container named `serverName` when it is a demo server (undefined when there is none): a
+ * container of that name made by anything else is not removed in its place but refused.
+ */
+async function ownDemoServer(runtime: Runtime, serverName: string) {
+  const info = await runtime.docker
+    .getContainer(serverName)
+    .inspect()
+    .catch(() => undefined);
+  if (info && info.Config.Labels?.["sshmount.role"] !== DEMO_ROLE) {
+    throw new SshmountError(
+      "name-taken",
+      `A container named ${serverName} exists that is not sshmount's demo server: remove or rename it (docker rm ${serverName}) if it is not needed`,
+      { name: serverName },
+    );
+  }
+  return info;
+}
+
+/**
  * Starts a throwaway OpenSSH server with sample files on the mount network, with a client key and a
  * pinned host key generated here, so the demo keeps StrictHostKeyChecking on like any real host.
  */
@@ -121,10 +140,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       options.onProgress?.({ step: "image", message: "Building the demo server image (first run only)", detail: line }),
   });
   await ensureNetwork(runtime.docker, options.network ?? runtime.network);
-  const running = await runtime.docker
-    .getContainer(serverName)
-    .inspect()
-    .catch(() => undefined);
+  const running = await ownDemoServer(runtime, serverName);
   // A server already running this image keeps serving the mounts that use it.
   if (running?.State.Running && running.Config.Image === image.tag) {
     return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
@@ -166,7 +182,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
 }
 
 export async function stopDemoServer(runtime: Runtime, serverName = "sshmount-demo-server"): Promise<void> {
-  await removeContainer(runtime.docker.getContainer(serverName));
+  if (await ownDemoServer(runtime, serverName)) await removeContainer(runtime.docker.getContainer(serverName));
 }
 
 export const DEMO_MOUNT_NAME = "demo";
