@@ -6,7 +6,7 @@ import { containerLogs, removeContainer } from "./docker/containers";
 import { ensureImage } from "./docker/image";
 import { ensureNetwork } from "./docker/network";
 import { SshmountError } from "./errors";
-import { pathExists } from "./files";
+import { ensurePrivateDir, isOwnKeyFile, pathExists, writeFileAtomically } from "./files";
 import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
 import { cacheDir, type Runtime } from "./runtime";
 
@@ -48,13 +48,16 @@ export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): str
   return path.join(cacheDir(runtime), "demo");
 }
 
-/** A key pair in `file` and `file.pub`; a lost .pub is derived again from the private key, which is what counts. */
+/**
+ * A key pair in `file` and `file.pub`; a lost .pub is derived again from the private key, which is what
+ * counts. A key file there is reused only when it is one ssh-keygen made for us (isOwnKeyFile).
+ */
 async function ensureKey(runtime: Runtime, file: string, comment: string): Promise<void> {
-  if (await pathExists(file)) {
+  if (await isOwnKeyFile(file)) {
     if (await pathExists(`${file}.pub`)) return;
     const derived = await runtime.run("ssh-keygen", ["-y", "-f", file]);
     if (derived.exitCode !== 0) throw new Error(`ssh-keygen -y -f ${file} failed: ${derived.stderr.trim()}`);
-    await fs.writeFile(`${file}.pub`, `${derived.stdout.trim()} ${comment}\n`, { mode: 0o644 });
+    await writeFileAtomically(`${file}.pub`, `${derived.stdout.trim()} ${comment}\n`, 0o644);
     return;
   }
   // ssh-keygen would ask before overwriting a .pub left without its key.
@@ -108,7 +111,9 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const serverName = options.serverName ?? "sshmount-demo-server";
   const alias = options.alias ?? "sshmount-demo";
   const stateDir = options.stateDir ?? defaultDemoStateDir(runtime);
-  await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // The default state lives in sshmount's cache folder, which must be as private as the state itself.
+  if (!options.stateDir) await ensurePrivateDir(cacheDir(runtime));
+  await ensurePrivateDir(stateDir);
   const identityFile = path.join(stateDir, "id_ed25519");
   const hostKey = path.join(stateDir, "ssh_host_ed25519_key");
   await ensureKey(runtime, identityFile, "sshmount-demo-client");
@@ -117,9 +122,9 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const hostPublicKey = (await fs.readFile(`${hostKey}.pub`, "utf8")).trim();
   const [keyType, keyData] = hostPublicKey.split(/\s+/);
   const knownHosts = path.join(stateDir, "known_hosts");
-  await fs.writeFile(knownHosts, `${serverName} ${keyType} ${keyData}\n`, { mode: 0o600 });
+  await writeFileAtomically(knownHosts, `${serverName} ${keyType} ${keyData}\n`, 0o600);
   const sshConfig = path.join(stateDir, "ssh_config");
-  await fs.writeFile(
+  await writeFileAtomically(
     sshConfig,
     [
       `Host ${alias}`,
@@ -130,7 +135,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       `  UserKnownHostsFile ${quote(knownHosts)}`,
       "",
     ].join("\n"),
-    { mode: 0o600 },
+    0o600,
   );
 
   const image = await ensureImage(runtime.docker, {
