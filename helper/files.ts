@@ -62,7 +62,8 @@ export async function writeFileAtomically(file: string, content: string, mode: n
     await fs.rename(temporary, file);
   } catch (error) {
     await fs.rm(temporary, { force: true });
-    throw error;
+    // Node names the temporary file; the file that could not be written is what the user can fix.
+    throw Object.assign(error as Error, { path: file });
   }
 }
 
