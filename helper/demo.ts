@@ -6,7 +6,7 @@ import { containerLogs, removeContainer } from "./docker/containers";
 import { ensureImage } from "./docker/image";
 import { ensureNetwork } from "./docker/network";
 import { SshmountError } from "./errors";
-import { pathExists } from "./files";
+import { ensurePrivateDir, isOwnKeyFile, pathExists, writeFileAtomically } from "./files";
 import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
 import { cacheDir, type Runtime } from "./runtime";
 
@@ -48,13 +48,16 @@ export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): str
   return path.join(cacheDir(runtime), "demo");
 }
 
-/** A key pair in `file` and `file.pub`; a lost .pub is derived again from the private key, which is what counts. */
+/**
+ * A key pair in `file` and `file.pub`; a lost .pub is derived again from the private key, which is what
+ * counts. A key file there is reused only when it is one ssh-keygen made for us (isOwnKeyFile).
+ */
 async function ensureKey(runtime: Runtime, file: string, comment: string): Promise<void> {
-  if (await pathExists(file)) {
+  if (await isOwnKeyFile(file)) {
     if (await pathExists(`${file}.pub`)) return;
     const derived = await runtime.run("ssh-keygen", ["-y", "-f", file]);
     if (derived.exitCode !== 0) throw new Error(`ssh-keygen -y -f ${file} failed: ${derived.stderr.trim()}`);
-    await fs.writeFile(`${file}.pub`, `${derived.stdout.trim()} ${comment}\n`, { mode: 0o644 });
+    await writeFileAtomically(`${file}.pub`, `${derived.stdout.trim()} ${comment}\n`, 0o644);
     return;
   }
   // ssh-keygen would ask before overwriting a .pub left without its key.
@@ -82,6 +85,25 @@ async function waitForSshd(runtime: Runtime, id: string): Promise<void> {
 }
 
 /**
+ * The container named `serverName` when it is a demo server (undefined when there is none): a
+ * container of that name made by anything else is not removed in its place but refused.
+ */
+async function ownDemoServer(runtime: Runtime, serverName: string) {
+  const info = await runtime.docker
+    .getContainer(serverName)
+    .inspect()
+    .catch(() => undefined);
+  if (info && info.Config.Labels?.["sshmount.role"] !== DEMO_ROLE) {
+    throw new SshmountError(
+      "name-taken",
+      `A container named ${serverName} exists that is not sshmount's demo server: remove or rename it (docker rm ${serverName}) if it is not needed`,
+      { name: serverName },
+    );
+  }
+  return info;
+}
+
+/**
  * Starts a throwaway OpenSSH server with sample files on the mount network, with a client key and a
  * pinned host key generated here, so the demo keeps StrictHostKeyChecking on like any real host.
  */
@@ -89,7 +111,9 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const serverName = options.serverName ?? "sshmount-demo-server";
   const alias = options.alias ?? "sshmount-demo";
   const stateDir = options.stateDir ?? defaultDemoStateDir(runtime);
-  await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // The default state lives in sshmount's cache folder, which must be as private as the state itself.
+  if (!options.stateDir) await ensurePrivateDir(cacheDir(runtime));
+  await ensurePrivateDir(stateDir);
   const identityFile = path.join(stateDir, "id_ed25519");
   const hostKey = path.join(stateDir, "ssh_host_ed25519_key");
   await ensureKey(runtime, identityFile, "sshmount-demo-client");
@@ -98,9 +122,9 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const hostPublicKey = (await fs.readFile(`${hostKey}.pub`, "utf8")).trim();
   const [keyType, keyData] = hostPublicKey.split(/\s+/);
   const knownHosts = path.join(stateDir, "known_hosts");
-  await fs.writeFile(knownHosts, `${serverName} ${keyType} ${keyData}\n`, { mode: 0o600 });
+  await writeFileAtomically(knownHosts, `${serverName} ${keyType} ${keyData}\n`, 0o600);
   const sshConfig = path.join(stateDir, "ssh_config");
-  await fs.writeFile(
+  await writeFileAtomically(
     sshConfig,
     [
       `Host ${alias}`,
@@ -111,7 +135,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       `  UserKnownHostsFile ${quote(knownHosts)}`,
       "",
     ].join("\n"),
-    { mode: 0o600 },
+    0o600,
   );
 
   const image = await ensureImage(runtime.docker, {
@@ -121,10 +145,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       options.onProgress?.({ step: "image", message: "Building the demo server image (first run only)", detail: line }),
   });
   await ensureNetwork(runtime.docker, options.network ?? runtime.network);
-  const running = await runtime.docker
-    .getContainer(serverName)
-    .inspect()
-    .catch(() => undefined);
+  const running = await ownDemoServer(runtime, serverName);
   // A server already running this image keeps serving the mounts that use it.
   if (running?.State.Running && running.Config.Image === image.tag) {
     return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
@@ -166,7 +187,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
 }
 
 export async function stopDemoServer(runtime: Runtime, serverName = "sshmount-demo-server"): Promise<void> {
-  await removeContainer(runtime.docker.getContainer(serverName));
+  if (await ownDemoServer(runtime, serverName)) await removeContainer(runtime.docker.getContainer(serverName));
 }
 
 export const DEMO_MOUNT_NAME = "demo";

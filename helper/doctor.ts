@@ -3,7 +3,7 @@ import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { contextHash } from "./docker/image";
 import { describeError, type ErrorClient, type ErrorDescription } from "./errors";
-import { MOUNT_IMAGE } from "./mount/mounts";
+import { containerIp, isMountContainer, MOUNT_IMAGE, publishedPort } from "./mount/mounts";
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
 import { describeRuntime, detectRuntime, type RuntimeKind } from "./docker/runtime-kind";
@@ -36,10 +36,13 @@ async function reachOfRunningMount(
   base: ReturnType<typeof baseRuntime>,
   options: HelperOptions,
 ): Promise<DoctorReport["reach"]> {
-  const [running] = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
-  const ip = running?.NetworkSettings?.Networks?.[network]?.IPAddress;
+  const all = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
+  const running = all.find((summary) => isMountContainer(summary.Labels));
+  const ip = containerIp(running?.NetworkSettings?.Networks?.[network]?.IPAddress);
   if (!running || !ip) return undefined;
-  const port = running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort;
+  const port = publishedPort(
+    running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort,
+  );
   const route = await lookUpRoute(ip, base.platform, base.run, os.networkInterfaces());
   const probe = await probeTcp(ip, 445, 1_500);
   const reach = await reachShare(ip, port, {

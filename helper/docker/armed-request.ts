@@ -1,12 +1,10 @@
 import net from "node:net";
-import type { EngineEndpoint } from "./engine";
+import { engineTarget, type EngineEndpoint } from "./engine";
 
-function socketTarget(endpoint: EngineEndpoint): net.NetConnectOpts | undefined {
-  const url = new URL(endpoint.host);
-  if (url.protocol === "unix:") return { path: decodeURIComponent(url.pathname) };
-  if (url.protocol === "tcp:" || url.protocol === "http:")
-    return { host: url.hostname, port: Number(url.port || 2375) };
-  return undefined;
+/** The engine's socket, through the same check as every other connection: never one off this machine. */
+function socketTarget(endpoint: EngineEndpoint): net.NetConnectOpts {
+  const target = engineTarget(endpoint);
+  return "socketPath" in target ? { path: target.socketPath } : target;
 }
 
 /**
@@ -14,10 +12,10 @@ function socketTarget(endpoint: EngineEndpoint): net.NetConnectOpts | undefined 
  * single synchronous socket write: the request is in the kernel before fire() returns, and the engine
  * completes it even when this process dies right after (Raycast ending the command's worker, a
  * SIGKILL). Through dockerode the same request would wait for a connection first. Never fired, the
- * engine drops the unfinished request when the socket closes. Not for TLS engines: fire() says so.
+ * engine drops the unfinished request when the socket closes.
  */
 export class ArmedRequest {
-  private readonly socket: net.Socket | undefined;
+  private readonly socket: net.Socket;
   private connected = false;
 
   constructor(
@@ -26,9 +24,7 @@ export class ArmedRequest {
     requestPath: string,
     private readonly answerTimeoutMs = 10_000,
   ) {
-    const target = socketTarget(endpoint);
-    if (!target) return;
-    this.socket = net.connect(target, () => (this.connected = true));
+    this.socket = net.connect(socketTarget(endpoint), () => (this.connected = true));
     // An armed request must never keep a finished CLI alive, and its failures only mean fire() cannot.
     this.socket.unref();
     this.socket.on("error", () => undefined);
@@ -38,7 +34,7 @@ export class ArmedRequest {
   /** Sends the request; resolves with the engine's status. Undefined when the socket is not (or no longer) open. */
   fire(): Promise<number> | undefined {
     const socket = this.socket;
-    if (!socket || !this.connected || socket.destroyed) {
+    if (!this.connected || socket.destroyed) {
       this.disarm();
       return undefined;
     }
@@ -60,6 +56,6 @@ export class ArmedRequest {
   }
 
   disarm(): void {
-    this.socket?.destroy();
+    this.socket.destroy();
   }
 }

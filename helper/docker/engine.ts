@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
-import https from "node:https";
 import fs from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
@@ -16,6 +16,8 @@ export interface EngineEndpoint {
   host: string;
   /** Docker CLI context name, when the endpoint came from one. */
   context?: string;
+  /** TLS was asked for (DOCKER_TLS_VERIFY, DOCKER_TLS, a context's TLS files): refused, see engineTarget. */
+  tls?: boolean;
 }
 
 export interface EngineLookup {
@@ -46,7 +48,7 @@ function asHostUrl(value: string): string {
 export async function currentContextHost(
   env: NodeJS.ProcessEnv,
   home: string,
-): Promise<{ name: string; host: string } | undefined> {
+): Promise<{ name: string; host: string; tls?: boolean } | undefined> {
   const configDir = env.DOCKER_CONFIG ?? path.join(home, ".docker");
   let name = env.DOCKER_CONTEXT;
   if (!name) {
@@ -61,21 +63,38 @@ export async function currentContextHost(
   try {
     const meta = JSON.parse(await fs.readFile(path.join(configDir, "contexts/meta", digest, "meta.json"), "utf8"));
     const host = meta?.Endpoints?.docker?.Host;
-    return typeof host === "string" ? { name, host } : undefined;
+    if (typeof host !== "string") return undefined;
+    // The CLI keeps a context's CA and client certificate beside its meta, in contexts/tls/<digest>/docker.
+    const tls = await pathExists(path.join(configDir, "contexts/tls", digest, "docker"));
+    return tls ? { name, host, tls } : { name, host };
   } catch {
     return undefined;
   }
 }
 
-/** Mirrors the Docker CLI: explicit option, DOCKER_HOST, the current context, then well-known sockets. */
+/** The endpoint, once engineTarget has found it local; nothing has connected to it yet. */
+function checked(endpoint: EngineEndpoint): EngineEndpoint {
+  engineTarget(endpoint);
+  return endpoint;
+}
+
+/**
+ * Mirrors the Docker CLI: explicit option, DOCKER_HOST, the current context, then well-known sockets.
+ * An endpoint that is not on this machine is refused here, before anything connects to it.
+ */
 export async function findEngine(lookup: EngineLookup = {}): Promise<EngineEndpoint> {
   const env = lookup.env ?? process.env;
   const home = lookup.home ?? env.HOME ?? os.homedir();
   const exists = lookup.exists ?? pathExists;
-  if (lookup.socket) return { source: "option", host: asHostUrl(lookup.socket) };
-  if (env.DOCKER_HOST) return { source: "DOCKER_HOST", host: env.DOCKER_HOST };
+  // The CLI applies DOCKER_TLS_VERIFY / DOCKER_TLS to -H and DOCKER_HOST alike; a context has its own.
+  const tls = Boolean(env.DOCKER_TLS_VERIFY || env.DOCKER_TLS) || undefined;
+  if (lookup.socket) return checked({ source: "option", host: asHostUrl(lookup.socket), ...(tls && { tls }) });
+  if (env.DOCKER_HOST) return checked({ source: "DOCKER_HOST", host: env.DOCKER_HOST, ...(tls && { tls }) });
   const context = await currentContextHost(env, home);
-  if (context) return { source: "context", host: context.host, context: context.name };
+  if (context) {
+    const { name, host, tls: contextTls } = context;
+    return checked({ source: "context", host, context: name, ...(contextTls && { tls: contextTls }) });
+  }
   const sockets = defaultSockets(home);
   for (const socket of sockets) {
     if (await exists(socket)) return { source: "socket", host: `unix://${socket}` };
@@ -85,24 +104,78 @@ export async function findEngine(lookup: EngineLookup = {}): Promise<EngineEndpo
   });
 }
 
-/** dockerode options for an endpoint. An ssh:// engine is refused: the mount container must run on this machine. */
-export function dockerOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
-  const url = new URL(endpoint.host);
-  switch (url.protocol) {
-    case "unix:":
-      return { socketPath: decodeURIComponent(url.pathname) };
-    case "tcp:":
-    case "http:":
-      return { host: url.hostname, port: Number(url.port || 2375), protocol: "http" };
-    case "https:":
-      return { host: url.hostname, port: Number(url.port || 2376), protocol: "https" };
-    default:
-      throw new SshmountError(
-        "unsupported",
-        `The Docker engine ${endpoint.host} is remote (${url.protocol}); sshmount needs an engine on this machine`,
-        { tried: [endpoint.host] },
-      );
+export type EngineTarget = { socketPath: string } | { host: string; port: number };
+
+/** Loopback addresses; an IPv4-mapped IPv6 address (::ffff:127.0.0.1) counts as its IPv4 one. */
+const loopback = new net.BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+/** What the user changes to point sshmount at a local engine, by where the endpoint came from. */
+function whereToChange(endpoint: EngineEndpoint): string {
+  switch (endpoint.source) {
+    case "option":
+      return "set the Docker Socket preference (--docker-socket) to the engine's socket on this machine, or leave it empty";
+    case "DOCKER_HOST":
+      return "unset DOCKER_HOST, or set it to the engine's socket on this machine (unix:///…)";
+    case "context":
+      return `switch the Docker context (\`docker context use default\`, or the local engine's context) instead of ${endpoint.context ?? "the current one"}`;
+    case "socket":
+      return "start a Docker engine on this machine";
   }
+}
+
+function refuse(endpoint: EngineEndpoint, why: string): never {
+  throw new SshmountError(
+    "unsupported",
+    `The Docker engine ${endpoint.host} (from ${endpoint.context ? `context ${endpoint.context}` : endpoint.source}) ${why}; ${whereToChange(endpoint)}`,
+    { tried: [endpoint.host] },
+  );
+}
+
+/**
+ * Where the engine is, refused unless it is on this machine: a mount hands its engine the SMB
+ * password, ssh keys and passwords, so a remote engine (or one whose name DNS decides) would send them
+ * over the network in clear text. Accepted: a unix socket, a loopback IP, and `localhost`, which is
+ * connected to as 127.0.0.1 and never looked up (hosts files and resolvers can map it elsewhere). A
+ * loopback name written any other way (127.1, 2130706433) is refused rather than guessed at. TLS is
+ * refused too: on loopback it protects nothing the socket does not, and sshmount does not load the
+ * engine's certificates, so it would half work with verification ignored.
+ */
+export function engineTarget(endpoint: EngineEndpoint): EngineTarget {
+  let url: URL;
+  try {
+    url = new URL(endpoint.host);
+  } catch {
+    return refuse(endpoint, "is not an address sshmount can read");
+  }
+  if (url.protocol === "unix:") return { socketPath: decodeURIComponent(url.pathname) };
+  if (url.protocol !== "tcp:" && url.protocol !== "http:" && url.protocol !== "https:") {
+    return refuse(endpoint, `is remote (${url.protocol}); sshmount needs an engine on this machine`);
+  }
+  const name = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const family = net.isIPv4(name) ? "ipv4" : net.isIPv6(name) ? "ipv6" : undefined;
+  const local = name.toLowerCase() === "localhost" || (family !== undefined && loopback.check(name, family));
+  if (!local) {
+    return refuse(
+      endpoint,
+      "is not on this machine: sshmount gives its engine SSH keys and passwords, and only a local socket or a loopback address (127.0.0.1, ::1, localhost) keeps them here",
+    );
+  }
+  const port = Number(url.port || 2375);
+  if (endpoint.tls || url.protocol === "https:" || port === 2376) {
+    return refuse(
+      endpoint,
+      "uses TLS (DOCKER_TLS_VERIFY, https or port 2376), whose certificates sshmount does not load: on this machine its unix socket serves as well",
+    );
+  }
+  return { host: name.toLowerCase() === "localhost" ? "127.0.0.1" : name, port };
+}
+
+/** dockerode options for an endpoint; engineTarget refuses any that is not on this machine. */
+export function dockerOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
+  const target = engineTarget(endpoint);
+  return "socketPath" in target ? target : { ...target, protocol: "http" };
 }
 
 export interface Engine {
@@ -189,8 +262,7 @@ export async function engineLost(error: unknown, endpoint: EngineEndpoint): Prom
  */
 export async function engineAcceptsConnections(endpoint: EngineEndpoint): Promise<boolean> {
   const base = dockerOptions(endpoint);
-  const agent =
-    base.protocol === "https" ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  const agent = new http.Agent({ keepAlive: false });
   // docker-modem takes an agent; @types/dockerode does not list it.
   const options: Docker.DockerOptions & { agent: http.Agent } = { ...base, agent, timeout: 2_000 };
   try {

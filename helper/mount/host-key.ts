@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime";
 import { CONTAINER_HOST_ALIAS } from "../ssh/container-config";
 import { fingerprintOf } from "../ssh/known-hosts";
 import type { SshHostOptions } from "../ssh/options";
+import { hasControlCharacters } from "../text";
 import { withTimeout } from "../timeout";
 import { checkAborted, RemovedOnAbort, untilAborted } from "./cancel";
 import type { InputFiles } from "./inputs";
@@ -14,6 +15,10 @@ export interface ScannedHostKey extends PresentedHostKey {
   /** The host (target or jump host) that presented it, as ssh -G resolved it. */
   owner: SshHostOptions;
 }
+
+/** Key types as OpenSSH names them (ssh-ed25519, ecdsa-sha2-nistp256, sk-ssh-ed25519@openssh.com). */
+const keyTypePattern = /^[a-z0-9][a-z0-9@.-]{0,63}$/;
+const base64Pattern = /^[A-Za-z0-9+/]{16,16384}={0,2}$/;
 
 /** Every hop waits at most ConnectTimeout (≤ 20 s); this bounds the whole scan. */
 const SCAN_TIMEOUT_MS = 90_000;
@@ -49,7 +54,10 @@ export async function scanHostKey(
     if (!match) return undefined;
     const [, block, name, type, keyBase64] = match;
     const owner = inputs.hosts.find((host) => host.block === block)?.host;
-    if (!owner) return undefined;
+    // The line is the remote host's answer: it is shown to the user and written to known_hosts.
+    if (!owner || hasControlCharacters(name) || !keyTypePattern.test(type) || !base64Pattern.test(keyBase64)) {
+      return undefined;
+    }
     return {
       host: name,
       type,

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
@@ -20,6 +21,7 @@ import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputF
 import { containerName, defaultMountName, displayRemotePath, normalizeRemotePath, validateMountName } from "./naming";
 import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./status";
 import { ejectInFinder } from "../finder";
+import { hasControlCharacters } from "../text";
 import { withTimeout } from "../timeout";
 import { scanHostKey } from "./host-key";
 import { cancelled, checkAborted, RemovedOnAbort, StoppedOnAbort } from "./cancel";
@@ -92,12 +94,75 @@ export interface MountOptions {
 
 type ContainerSummary = Docker.ContainerInfo;
 
+/** What Samba and an smb:// URL take as they are, as SMB_USER is. */
+const smbUserPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+function passes(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Absent, or text that is safe to show: no control characters (a terminal escape, a newline), bounded. */
+function optionalText(value: string | undefined, max: number): boolean {
+  return value === undefined || (typeof value === "string" && value.length <= max && !hasControlCharacters(value));
+}
+
+/**
+ * Whether a container's labels are a mount's, each passing the check its user input passes. We write
+ * them, but anything with access to the engine can write a container's labels, and they go into ssh
+ * -F, Finder's URL and the user's screen. A container whose labels fail is no mount of ours: lists skip
+ * it, and nothing opens, starts, sweeps or removes it (by name it is "not found"), since sshmount
+ * cannot know whose it is; `docker rm` stays the user's to run.
+ */
+export function isMountContainer(labels: Record<string, string> | undefined): boolean {
+  if (labels?.[LABEL.role] !== "mount") return false;
+  const { [LABEL.name]: name, [LABEL.alias]: alias, [LABEL.remotePath]: remotePath } = labels;
+  const { [LABEL.sshConfig]: sshConfig, [LABEL.smbUser]: smbUser, [LABEL.created]: created } = labels;
+  const strings = [name, alias, remotePath, sshConfig].every((value) => typeof value === "string");
+  return (
+    strings &&
+    passes(() => validateMountRequest(alias, remotePath, name)) &&
+    normalizeRemotePath(remotePath) === remotePath &&
+    (sshConfig === "" || (path.isAbsolute(sshConfig) && path.resolve(sshConfig) === sshConfig)) &&
+    optionalText(sshConfig, 4096) &&
+    optionalText(labels[LABEL.destination], 1024) &&
+    (smbUser === undefined || smbUserPattern.test(smbUser)) &&
+    optionalText(created, 64) &&
+    (created === undefined || !Number.isNaN(Date.parse(created)))
+  );
+}
+
+/** A container address from the engine: an IP or nothing (it becomes an argument of `route` and a URL). */
+export function containerIp(value: unknown): string | undefined {
+  return typeof value === "string" && net.isIP(value) ? value : undefined;
+}
+
+/** A published port from the engine: a TCP port number or nothing. */
+export function publishedPort(value: unknown): number | undefined {
+  const port = typeof value === "number" ? value : /^\d{1,5}$/.test(String(value)) ? Number(value) : NaN;
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+/** Where a running mount container serves: its IP on the mount network and its port on 127.0.0.1. */
+function servedAt(info: Docker.ContainerInspectInfo, network: string): { ip?: string; port?: number } {
+  const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
+  return {
+    ip: containerIp(info.NetworkSettings.Networks?.[network]?.IPAddress),
+    port: publishedPort(published?.HostPort),
+  };
+}
+
+/** Our mount containers, each with labels that pass isMountContainer. */
 async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
   const all = await docker.listContainers({ all: true, filters: { label: [LABEL.role] } });
   const kept = await Promise.all(
     all.map(async (summary) => ((await abandoned(docker, summary)) ? undefined : summary)),
   );
-  return kept.filter((summary) => summary?.Labels[LABEL.role] === "mount") as ContainerSummary[];
+  return kept.filter((summary) => summary && isMountContainer(summary.Labels)) as ContainerSummary[];
 }
 
 /**
@@ -111,7 +176,7 @@ async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
 async function abandoned(docker: Docker, summary: ContainerSummary): Promise<boolean> {
   const graceMs = 120_000;
   const role = summary.Labels[LABEL.role];
-  if (role !== "mount" && role !== "host-key-scan") return false;
+  if (role !== "host-key-scan" && !isMountContainer(summary.Labels)) return false;
   if (summary.State === "running" || summary.State === "restarting" || summary.State === "paused") return false;
   const container = docker.getContainer(summary.Id);
   if (summary.State === "created") {
@@ -144,14 +209,14 @@ async function describe(
   const container = runtime.docker.getContainer(id);
   const info = await container.inspect();
   const labels = info.Config.Labels ?? {};
+  if (!isMountContainer(labels)) throw new SshmountError("not-found", "The container is not a mount", {});
   const events = parseLog(await containerLogs(container, 200));
   const status = statusFrom(info.State, events);
   const share = labels[LABEL.name];
   const user = labels[LABEL.smbUser] ?? SMB_USER;
-  const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress || undefined;
-  const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
+  const { ip, port } = servedAt(info, runtime.network);
   const reach = info.State.Running
-    ? await reachShare(ip, published ? Number(published.HostPort) : undefined, {
+    ? await reachShare(ip, port, {
         platform: runtime.platform,
         run: runtime.run,
         mode: runtime.connection,
@@ -550,7 +615,7 @@ export async function list(runtime: Runtime, options: Pick<MountOptions, "probe"
     containers.map((summary) =>
       describe(runtime, summary.Id, options).catch((error) => {
         // Removed while we looked: it is simply not a mount any more.
-        if (isNotFound(error)) return undefined;
+        if (isNotFound(error) || (error instanceof SshmountError && error.kind === "not-found")) return undefined;
         throw error;
       }),
     ),
@@ -596,18 +661,15 @@ export async function start(runtime: Runtime, name: string, options: MountOption
 async function removeMount(runtime: Runtime, id: string): Promise<void> {
   const container = runtime.docker.getContainer(id);
   const info = await container.inspect().catch(() => undefined);
+  if (info && !isMountContainer(info.Config.Labels)) return;
   if (info?.State.Running) {
     const labels = info.Config.Labels ?? {};
-    const ip = info.NetworkSettings.Networks?.[runtime.network]?.IPAddress;
-    const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
+    const { ip, port } = servedAt(info, runtime.network);
     await ejectInFinder(
       {
         share: labels[LABEL.name],
         user: labels[LABEL.smbUser] ?? SMB_USER,
-        endpoints: [
-          ...(ip ? [{ host: ip, port: 445 }] : []),
-          ...(published ? [{ host: "127.0.0.1", port: Number(published.HostPort) }] : []),
-        ],
+        endpoints: [...(ip ? [{ host: ip, port: 445 }] : []), ...(port ? [{ host: "127.0.0.1", port }] : [])],
       },
       runtime.platform,
       runtime.run,

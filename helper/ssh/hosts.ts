@@ -1,5 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { SshmountError } from "../errors";
+import { ensurePrivateDir, writeFileAtomically } from "../files";
 import type { CommandRunner } from "../process";
 import { readConfigTree, type ConfigSource } from "./config-tree";
 import { resolveHost, validateAlias } from "./options";
@@ -66,12 +68,19 @@ async function readCache(cacheFile: string, key: string): Promise<HostEntry[] | 
   return current.every((mtime, index) => mtime === record.stamps[index][1]) ? record.hosts : undefined;
 }
 
-/** Written to a temporary file and renamed, so a reader never sees half a cache. */
-async function writeCache(cacheFile: string, record: CacheRecord): Promise<void> {
-  await fs.mkdir(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
-  const temporary = `${cacheFile}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, JSON.stringify(record), { mode: 0o600 });
-  await fs.rename(temporary, cacheFile);
+/**
+ * Whether the cache's folder is there for us (made, or checked and made private: ensurePrivateDir).
+ * One that cannot be made (a read-only home) only costs speed; one that is not ours is refused, as
+ * its list could be anyone's.
+ */
+async function cacheUsable(cacheFile: string): Promise<boolean> {
+  try {
+    await ensurePrivateDir(path.dirname(cacheFile));
+    return true;
+  } catch (error) {
+    if (error instanceof SshmountError) throw error;
+    return false;
+  }
 }
 
 function isUsableAlias(alias: string): boolean {
@@ -95,8 +104,9 @@ export async function listHosts(options: HostsOptions): Promise<HostEntry[]> {
   const userConfig = options.configFile ? path.resolve(options.configFile) : path.join(options.home, ".ssh", "config");
   const systemConfig = options.configFile ? undefined : (options.systemConfig ?? "/etc/ssh/ssh_config");
   const key = JSON.stringify([userConfig, systemConfig ?? null]);
-  if (options.cacheFile) {
-    const cached = await readCache(options.cacheFile, key);
+  const cacheFile = options.cacheFile && (await cacheUsable(options.cacheFile)) ? options.cacheFile : undefined;
+  if (cacheFile) {
+    const cached = await readCache(cacheFile, key);
     if (cached) return cached;
   }
 
@@ -128,7 +138,9 @@ export async function listHosts(options: HostsOptions): Promise<HostEntry[]> {
   });
   const hosts = resolved.filter((host): host is HostEntry => host !== undefined);
   // A cache that cannot be written (read-only home) only costs speed.
-  if (options.cacheFile)
-    await writeCache(options.cacheFile, { key, stamps: stampsBefore, hosts }).catch(() => undefined);
+  if (cacheFile) {
+    const record: CacheRecord = { key, stamps: stampsBefore, hosts };
+    await writeFileAtomically(cacheFile, JSON.stringify(record), 0o600).catch(() => undefined);
+  }
   return hosts;
 }

@@ -258,7 +258,7 @@ describe("sshmount demo, the README's first command", () => {
       expect(blocked.code).toBe(1);
       expect(JSON.parse(blocked.stdout).error).toMatchObject({
         kind: "file-access",
-        message: `sshmount cannot open ${knownHosts}: it is a folder`,
+        message: `sshmount cannot write ${knownHosts}: it is a folder`,
       });
       expect(blocked.stderr).not.toMatch(/Docker engine/);
       await fs.rm(knownHosts, { recursive: true });

@@ -2,10 +2,13 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ArmedRequest } from "../../../helper/docker/armed-request";
 import {
+  connectEngine,
   currentContextHost,
   defaultSockets,
   dockerOptions,
@@ -82,14 +85,103 @@ describe("dockerOptions", () => {
     expect(dockerOptions({ source: "option", host: "unix:///var/run/docker.sock" })).toEqual({
       socketPath: "/var/run/docker.sock",
     });
-    expect(dockerOptions({ source: "option", host: "tcp://10.1.2.3:2375" })).toEqual({
-      host: "10.1.2.3",
+    expect(dockerOptions({ source: "option", host: "tcp://127.0.0.1:2375" })).toEqual({
+      host: "127.0.0.1",
       port: 2375,
       protocol: "http",
     });
     expect(() => dockerOptions({ source: "context", host: "ssh://me@build" })).toThrow(
       expect.objectContaining({ kind: "unsupported" }),
     );
+  });
+});
+
+describe("an engine off this machine", () => {
+  const unsupported = expect.objectContaining({ kind: "unsupported" });
+  /** Endpoints the network would carry elsewhere, or that only DNS could place: none resolves or is reachable. */
+  const remote = [
+    "tcp://192.0.2.1:2375",
+    "tcp://engine.invalid:2375",
+    "http://engine.invalid",
+    "tcp://[2001:db8::1]:2375",
+    "tcp://[::ffff:192.0.2.1]:2375",
+    "tcp://127.0.0.1@engine.invalid:2375",
+    "tcp://localhost.invalid:2375",
+    "tcp://0.0.0.0:2375",
+    "tcp://127.1:2375",
+    "tcp://2130706433:2375",
+  ];
+
+  it("is refused from the option (the Raycast preference), DOCKER_HOST and the current context", async () => {
+    for (const host of remote) {
+      await expect(findEngine({ socket: host, env: {}, home, exists: none })).rejects.toEqual(unsupported);
+      await expect(findEngine({ env: { DOCKER_HOST: host }, home, exists: none })).rejects.toEqual(unsupported);
+      await writeContext("far", host);
+      await expect(findEngine({ env: {}, home, exists: none })).rejects.toEqual(unsupported);
+    }
+    const error = await findEngine({ env: { DOCKER_HOST: "tcp://192.0.2.1:2375" }, home, exists: none }).catch(
+      (e) => e,
+    );
+    expect(error.message).toContain("not on this machine");
+    expect(error.message).toContain("unset DOCKER_HOST");
+    await writeContext("far", "tcp://engine.invalid:2375");
+    expect((await findEngine({ env: {}, home, exists: none }).catch((e) => e)).message).toContain(
+      "docker context use default",
+    );
+    await fs.rm(path.join(home, ".docker"), { recursive: true, force: true });
+  });
+
+  it("is refused over TLS too, even on loopback; a unix socket ignores the TLS variables as the CLI does", async () => {
+    const tlsEnv = { DOCKER_TLS_VERIFY: "1", DOCKER_HOST: "tcp://127.0.0.1:2375" };
+    await expect(findEngine({ env: tlsEnv, home, exists: none })).rejects.toEqual(unsupported);
+    await expect(findEngine({ env: { DOCKER_TLS: "1", DOCKER_HOST: "tcp://[::1]:2375" }, home })).rejects.toEqual(
+      unsupported,
+    );
+    await expect(findEngine({ env: { DOCKER_HOST: "tcp://127.0.0.1:2376" }, home })).rejects.toEqual(unsupported);
+    await expect(findEngine({ env: { DOCKER_HOST: "https://127.0.0.1:2375" }, home })).rejects.toEqual(unsupported);
+    await writeContext("tls", "tcp://127.0.0.1:2375");
+    const digest = createHash("sha256").update("tls").digest("hex");
+    await fs.mkdir(path.join(home, ".docker/contexts/tls", digest, "docker"), { recursive: true });
+    await expect(findEngine({ env: {}, home, exists: none })).rejects.toEqual(unsupported);
+    await fs.rm(path.join(home, ".docker"), { recursive: true, force: true });
+    await expect(
+      findEngine({ env: { DOCKER_TLS_VERIFY: "1", DOCKER_HOST: "unix:///var/run/docker.sock" }, home }),
+    ).resolves.toMatchObject({ host: "unix:///var/run/docker.sock" });
+  });
+
+  it("is accepted on loopback only: 127.0.0.0/8, ::1, and localhost connected to as 127.0.0.1 without a lookup", () => {
+    const target = (host: string) => dockerOptions({ source: "DOCKER_HOST", host });
+    expect(target("tcp://127.0.0.1:2375")).toMatchObject({ host: "127.0.0.1", port: 2375 });
+    expect(target("tcp://127.5.6.7")).toMatchObject({ host: "127.5.6.7", port: 2375 });
+    expect(target("tcp://[::1]:2375")).toMatchObject({ host: "::1" });
+    expect(target("tcp://[::ffff:127.0.0.1]:2375")).toMatchObject({ host: "::ffff:7f00:1" });
+    expect(target("tcp://LocalHost:2375")).toMatchObject({ host: "127.0.0.1", port: 2375 });
+  });
+
+  it("gets no connection: a loopback server reachable by names sshmount refuses sees none from them", async () => {
+    let connections = 0;
+    const server = http.createServer((_request, response) => response.end("OK"));
+    server.on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      // Each of these reaches the server when connected to (Linux and macOS take 0.0.0.0 as this machine).
+      for (const host of ["0.0.0.0", "127.1", "2130706433"]) {
+        const env = { DOCKER_HOST: `tcp://${host}:${port}` };
+        await expect(connectEngine({ env, home })).rejects.toEqual(unsupported);
+        expect(() => new ArmedRequest({ source: "DOCKER_HOST", host: env.DOCKER_HOST }, "POST", "/x")).toThrow(
+          unsupported,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(connections).toBe(0);
+      // The same server through an accepted name: the count above could have moved.
+      await expect(connectEngine({ env: { DOCKER_HOST: `tcp://localhost:${port}` }, home })).resolves.toBeDefined();
+      expect(connections).toBeGreaterThan(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
