@@ -83,6 +83,20 @@ describe("Include globs", () => {
     expect(compileGlob("/x/[[:bogus:]]")).toBeUndefined();
   });
 
+  it("match nothing from a pattern of PATH_MAX bytes or more, as ssh -G (include … matched no files)", async () => {
+    const dir = tempDir();
+    await fs.writeFile(path.join(dir, "a"), "");
+    const long = `${dir}/${"*".repeat(4096 - dir.length)}a`;
+    const short = `${dir}/${"*".repeat(4000 - dir.length)}a`;
+    expect(await expandGlob(long, () => undefined)).toEqual([]);
+    expect(await expandGlob(short, () => undefined)).toEqual([path.join(dir, "a")]);
+    const config = path.join(dir, "config");
+    await fs.writeFile(config, `Include ${long}\n`);
+    expect(await sshIncludes(config)).toEqual([]);
+    await fs.writeFile(config, `Include ${short}\n`);
+    expect(await sshIncludes(config)).toEqual([path.join(dir, "a")]);
+  });
+
   it("match nine stars against a 40-character name in linear time, as OpenSSH's match() does", async () => {
     const name = "a".repeat(40);
     const started = performance.now();
