@@ -73,7 +73,10 @@ function detailOf(lines: string[]): string {
  * Turns what the entrypoint reported about a failed start into a typed error: the ssh lines decide the
  * kind; the entrypoint's own summary (`sshmount: error: …`) stands in when ssh said nothing.
  */
-export function classifySshFailure(lines: string[], context: ClassifyContext, summary?: string): SshmountError {
+export function classifySshFailure(all: string[], context: ClassifyContext, summary?: string): SshmountError {
+  // ssh ends its own lines in \r\n, which the entrypoint strips; a carriage return left inside a line is
+  // text the server sent (a banner, PAM, a login shell), worded to overwrite what a terminal shows.
+  const lines = all.filter((line) => !line.includes("\r"));
   const text = lines.join("\n");
   const detail = detailOf(lines) || summary || "";
   // "Permission denied (publickey,password)": the methods the server would take, so a UI can offer a password.
@@ -87,6 +90,17 @@ export function classifySshFailure(lines: string[], context: ClassifyContext, su
   };
   const format = (message: string) =>
     message.replace("{host}", context.alias).replace("{path}", context.remotePath || "~");
+  // OpenSSH reports a key of a type known_hosts has none of as a changed key ("Offending RSA key"
+  // while the server sent ED25519): say so, as a server that swapped key types looks like a man in the middle.
+  const sent = /The fingerprint for the (\S+) key sent by the remote host/.exec(text)?.[1];
+  const offending = [...text.matchAll(/Offending (\S+) key in /g)].map((match) => match[1]);
+  if (sent && offending.length > 0 && !offending.includes(sent)) {
+    return new SshmountError(
+      "host-key-changed",
+      `${context.alias} offers an ${sent} host key, a key type it has not used before: your known_hosts has only its ${[...new Set(offending)].join(" and ")} key`,
+      facts,
+    );
+  }
   for (const rule of rules) {
     if (rule.pattern.test(text)) return new SshmountError(rule.kind, format(rule.message), facts);
   }

@@ -75,6 +75,11 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
     "  StrictHostKeyChecking yes",
     "  UpdateHostKeys no",
     "  BatchMode yes",
+    // Below INFO ssh prints no login banner, and PAM's text no more: the server chooses those words, and
+    // the helper reads ssh's stderr to tell a host-key or login failure. Every message it reads is an
+    // error or fatal one ("Host key verification failed.", "Permission denied (…).", "REMOTE HOST
+    // IDENTIFICATION HAS CHANGED", "Could not resolve hostname"), recorded at ERROR from OpenSSH 9.2.
+    "  LogLevel ERROR",
     // A vanished server is noticed in 15 s (the entrypoint's sshfs options say the same).
     "  ServerAliveInterval 5",
     "  ServerAliveCountMax 3",

@@ -307,7 +307,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
             exitCode: 1,
           },
     );
-    world.engine.hostKeyScan = `sshmount: hostkey: target new.example ssh-ed25519 ${SERVER_KEY}`;
+    world.engine.hostKeyScan = `hostkey target new.example ssh-ed25519 ${SERVER_KEY}`;
     world.engine.behaviours.set("pw", (files) =>
       files.get("/etc/sshmount/ssh_password")?.toString() === "s3cret"
         ? { lines: ["sshmount: connecting", "sshmount: ready"] }

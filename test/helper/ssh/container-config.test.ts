@@ -45,6 +45,12 @@ describe("renderContainerSshConfig", () => {
     );
   });
 
+  it("keeps ssh below INFO, where it prints no login banner a server could word like ssh's own errors", () => {
+    const config = renderContainerSshConfig([target()], plain);
+    expect(block(config, "*")).toContain("LogLevel ERROR");
+    expect(config.match(/LogLevel/g)).toHaveLength(1);
+  });
+
   it("uses the forwarded agent when there is one and keeps HostKeyAlias", () => {
     const config = renderContainerSshConfig([target({ hostKeyAlias: "web-key" })], { agent: true, password: false });
     expect(config).toContain("  IdentityAgent /run/sshmount/agent.sock\n");
