@@ -64,6 +64,29 @@ describe("classifySshFailure", () => {
     expect(error.facts.detail).not.toContain("hostkey");
   });
 
+  it("reads no host-key or login failure from what follows the login marker: the server wrote that", () => {
+    // OpenSSH's sshd drops a subsystem's stderr, but another server may send ssh's words on the SFTP
+    // session's stderr and end it; sshfs then reads EOF.
+    const forced = [
+      "logged in",
+      "Host key verification failed.",
+      "Permission denied (publickey).",
+      "read: Connection reset by peer",
+    ];
+    const error = classifySshFailure(forced, context);
+    expect(error.kind).toBe("host-unreachable");
+    expect(error.facts.authMethods).toBeUndefined();
+    // A second marker from the server moves nothing: the first one counts.
+    expect(classifySshFailure(["logged in", "Host key verification failed.", "logged in"], context).kind).toBe(
+      "mount-failed",
+    );
+    // Before the marker ssh's own lines still decide, and what follows it still names a missing folder.
+    expect(classifySshFailure(["Host key verification failed.", "logged in"], context).kind).toBe("host-key-unknown");
+    expect(
+      classifySshFailure(["logged in", "target:/does/not/exist: No such file or directory"], context),
+    ).toMatchObject({ kind: "path-missing", facts: { detail: "target:/does/not/exist: No such file or directory" } });
+  });
+
   it("uses the entrypoint's summary when ssh said nothing", () => {
     const paused = classifySshFailure([], context, "no answer from the server within 25s");
     expect(paused).toMatchObject({ kind: "timeout", facts: { detail: "no answer from the server within 25s" } });
