@@ -32,6 +32,10 @@ export interface DemoServerOptions {
   keyAuth?: boolean;
   /** Allow TCP forwarding, so the server can be a ProxyJump hop. */
   jumpHost?: boolean;
+  /** A login banner (sshd Banner), for tests of a server that prints hostile text. */
+  banner?: string;
+  /** Anyone logs in as demo without credentials (tests of a hostile server). */
+  openLogin?: boolean;
 }
 
 export interface DemoServer {
@@ -160,6 +164,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       `AUTHORIZED_KEYS=${options.keyAuth === false ? "" : clientPublicKey}`,
       ...(options.jumpHost ? ["DEMO_JUMP_HOST=yes"] : []),
       ...(options.passwordPrompt ? [`DEMO_PASSWORD_PROMPT=${options.passwordPrompt}`] : []),
+      ...(options.openLogin ? ["DEMO_OPEN_LOGIN=yes"] : []),
     ],
     // The demo's stand-in for a remote host: like one, it is back after the engine restarts.
     HostConfig: { NetworkMode: network, RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } },
@@ -174,6 +179,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
         { path: "ssh/ssh_host_ed25519_key", mode: 0o600, content: await fs.readFile(hostKey) },
         { path: "ssh/ssh_host_ed25519_key.pub", mode: 0o644, content: `${hostPublicKey}\n` },
         ...(options.password ? [{ path: "ssh/demo_password", mode: 0o600, content: options.password }] : []),
+        ...(options.banner ? [{ path: "ssh/demo_banner", mode: 0o644, content: options.banner }] : []),
       ]),
       { path: "/etc" },
     );

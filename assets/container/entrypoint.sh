@@ -97,9 +97,10 @@ relay_ssh_stderr() {
     line=${line%$'\r'}
     [ -n "$line" ] || continue
     say "ssh: $line"
-    # sshfs's own "read: ..." merely follows the cause when ssh exits.
+    # sshfs's own "read: ..." merely follows the cause when ssh exits; "logged in" is the config's
+    # LocalCommand marker (helper/ssh/container-config.ts), no cause either.
     case $line in
-      'read: '* | 'remote host has disconnected') ;;
+      'read: '* | 'remote host has disconnected' | 'logged in') ;;
       *) printf '%s\n' "$line" >"$run/cause" ;;
     esac
   done

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Demo sshd: writes demo's authorized_keys from $AUTHORIZED_KEYS, keeps or makes the host key, runs sshd.
 # Test variants: /etc/ssh/demo_password (password logins, DEMO_PASSWORD_PROMPT=keyboard-interactive to
-# ask through PAM), DEMO_JUMP_HOST=yes (TCP forwarding).
+# ask through PAM), DEMO_JUMP_HOST=yes (TCP forwarding), and a hostile server for the host-key tests:
+# /etc/ssh/demo_banner (a login banner) and DEMO_OPEN_LOGIN=yes (anyone logs in as demo, no credentials).
 set -euo pipefail
 
 key=/etc/ssh/ssh_host_ed25519_key
@@ -32,6 +33,15 @@ fi
 # A jump host must forward TCP (ssh -W / ProxyJump).
 if [ "${DEMO_JUMP_HOST:-}" = yes ]; then
   options+=(-o AllowTcpForwarding=yes)
+fi
+
+if [ -s /etc/ssh/demo_banner ]; then
+  options+=(-o Banner=/etc/ssh/demo_banner)
+fi
+# An empty password and PermitEmptyPasswords: ssh's "none" method logs in, even with every other one off.
+if [ "${DEMO_OPEN_LOGIN:-}" = yes ]; then
+  passwd -d demo >/dev/null
+  options+=(-o PermitEmptyPasswords=yes -o PasswordAuthentication=yes)
 fi
 
 exec /usr/sbin/sshd -D -e -p "${SSHD_PORT:-22}" "${options[@]}"

@@ -1,14 +1,13 @@
 import { createTar } from "../docker/archive";
-import { containerLogs } from "../docker/containers";
-import type { PresentedHostKey } from "../errors";
+import { readContainerFile } from "../docker/containers";
+import { SshmountError, type PresentedHostKey } from "../errors";
 import type { Runtime } from "../runtime";
-import { CONTAINER_HOST_ALIAS } from "../ssh/container-config";
-import { fingerprintOf } from "../ssh/known-hosts";
+import { CONTAINER_HOST_ALIAS, type ContainerHost } from "../ssh/container-config";
+import { fingerprintOf, knownHostsName } from "../ssh/known-hosts";
 import type { SshHostOptions } from "../ssh/options";
-import { hasControlCharacters } from "../text";
 import { withTimeout } from "../timeout";
 import { checkAborted, RemovedOnAbort, untilAborted } from "./cancel";
-import type { InputFiles } from "./inputs";
+import { buildScanInputFiles, type InputFiles } from "./inputs";
 
 export interface ScannedHostKey extends PresentedHostKey {
   keyBase64: string;
@@ -16,18 +15,78 @@ export interface ScannedHostKey extends PresentedHostKey {
   owner: SshHostOptions;
 }
 
-/** Key types as OpenSSH names them (ssh-ed25519, ecdsa-sha2-nistp256, sk-ssh-ed25519@openssh.com). */
-const keyTypePattern = /^[a-z0-9][a-z0-9@.-]{0,63}$/;
-const base64Pattern = /^[A-Za-z0-9+/]{16,16384}={0,2}$/;
-
 /** Every hop waits at most ConnectTimeout (≤ 20 s); this bounds the whole scan. */
 const SCAN_TIMEOUT_MS = 90_000;
 
+/** Where container/hostkey-scan.sh writes the key it found: its only result, never its log. */
+export const SCAN_RESULT_FILE = "/run/sshmount-hostkey";
+
+/** The host key types OpenSSH 9.2 accepts from a server by default. */
+const HOST_KEY_TYPES = new Set([
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "ssh-rsa",
+]);
+
+/** The key type an SSH public key blob names in its first field (RFC 4253 §6.6), if it is well formed. */
+function blobKeyType(keyBase64: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64) || keyBase64.length % 4 !== 0) return undefined;
+  const blob = Buffer.from(keyBase64, "base64");
+  if (blob.length < 4) return undefined;
+  const length = blob.readUInt32BE(0);
+  if (length > blob.length - 4) return undefined;
+  return blob.subarray(4, 4 + length).toString("latin1");
+}
+
+/**
+ * The scan's result file (`hostkey BLOCK NAME TYPE KEY`), checked field by field: a block of this
+ * connection, the name ssh files that host's key under, a host key type OpenSSH offers and a key
+ * blob of that type. Undefined when the file holds anything else.
+ */
+export function parseScanResult(text: string, hosts: ContainerHost[]): ScannedHostKey | undefined {
+  const lines = text.split("\n").filter((line) => line !== "");
+  if (lines.length !== 1 || !lines[0].startsWith("hostkey ")) return undefined;
+  const fields = lines[0].split(" ");
+  if (fields.length !== 5) return undefined;
+  const [, block, name, type, keyBase64] = fields;
+  const owner = hosts.find((host) => host.block === block)?.host;
+  if (!owner) return undefined;
+  // ssh writes host names in lower case; a HostKeyAlias as given.
+  const expected = knownHostsName(owner);
+  if (name !== expected && name !== expected.toLowerCase()) return undefined;
+  if (!HOST_KEY_TYPES.has(type) || blobKeyType(keyBase64) !== type) return undefined;
+  return {
+    host: expected,
+    type,
+    fingerprint: fingerprintOf(keyBase64),
+    keyBase64,
+    owner,
+    ...(block === CONTAINER_HOST_ALIAS ? {} : { jumpHost: owner.alias }),
+  };
+}
+
+/**
+ * A scanned key of a host that already has known_hosts lines is a changed or additional key, never one
+ * to offer for trust: a server that starts to present another key is what a man in the middle looks like.
+ */
+export function refuseKnownHost(scanned: ScannedHostKey, ownerKnownHosts: string[]): SshmountError | undefined {
+  if (ownerKnownHosts.length === 0) return undefined;
+  const whose = scanned.jumpHost ? `the jump host ${scanned.jumpHost}` : scanned.owner.alias;
+  return new SshmountError(
+    "host-key-changed",
+    `${whose} presents a ${scanned.type} host key (${scanned.fingerprint}) your known_hosts does not have, although it has other keys for it: a changed or additional key, which is never trusted from here`,
+    { alias: scanned.owner.alias, host: scanned.host },
+  );
+}
+
 /**
  * Asks the first host of the connection whose key is unknown for its key, from a short-lived container
- * with the mount's own inputs, so it resolves names and passes jump hosts exactly as the mount does.
- * Nothing logs in. Undefined when no key could be read (the host went away, every key is known). An
- * abort removes the scan container at once and rejects with `cancelled`.
+ * with the mount's ssh config and known_hosts, so it resolves names and passes jump hosts exactly as
+ * the mount does. Nothing logs in to the scanned host. Undefined when no key could be read (the host
+ * went away, every key is known). An abort removes the scan container at once and rejects with
+ * `cancelled`.
  */
 export async function scanHostKey(
   runtime: Runtime,
@@ -46,26 +105,12 @@ export async function scanHostKey(
   });
   const guard = new RemovedOnAbort(signal, runtime.endpoint, container);
   try {
-    await container.putArchive(createTar(inputs.entries), { path: "/etc" });
+    await container.putArchive(createTar(buildScanInputFiles(inputs)), { path: "/etc" });
     checkAborted(signal);
     await container.start();
     await withTimeout(untilAborted(container.wait(), signal), SCAN_TIMEOUT_MS);
-    const match = /^sshmount: hostkey: (\S+) (\S+) (\S+) (\S+)/m.exec(await containerLogs(container));
-    if (!match) return undefined;
-    const [, block, name, type, keyBase64] = match;
-    const owner = inputs.hosts.find((host) => host.block === block)?.host;
-    // The line is the remote host's answer: it is shown to the user and written to known_hosts.
-    if (!owner || hasControlCharacters(name) || !keyTypePattern.test(type) || !base64Pattern.test(keyBase64)) {
-      return undefined;
-    }
-    return {
-      host: name,
-      type,
-      fingerprint: fingerprintOf(keyBase64),
-      keyBase64,
-      owner,
-      ...(block === CONTAINER_HOST_ALIAS ? {} : { jumpHost: owner.alias }),
-    };
+    const result = await readContainerFile(container, SCAN_RESULT_FILE);
+    return parseScanResult(result.toString("utf8"), inputs.hosts);
   } finally {
     await guard.remove();
   }

@@ -37,6 +37,8 @@ export interface Credentials {
 export interface InputFiles {
   entries: ArchiveEntry[];
   hosts: ContainerHost[];
+  /** The known_hosts lines of every host of the connection, as the container gets them. */
+  knownHosts: string[];
 }
 
 /**
@@ -45,6 +47,36 @@ export interface InputFiles {
  */
 export function passwordPromptTarget(host: SshHostOptions): string {
   return `${host.user}@${host.hostKeyAlias ?? host.hostName}`;
+}
+
+function knownHostsEntry(lines: string[]): ArchiveEntry {
+  return { path: "sshmount/known_hosts", mode: 0o600, content: lines.map((line) => `${line}\n`).join("") };
+}
+
+/**
+ * The files a host-key scan starts from: the connection's ssh config and known_hosts, and the jump
+ * hosts' identity files, which the ProxyJump ssh needs to forward the scan to the next host. Never the
+ * target's keys, its password, the SMB password or the agent: the scanned host gets no login attempt
+ * (hostkey-scan.sh turns every method off), and a jump host only what the mount would give it.
+ */
+export function buildScanInputFiles(inputs: InputFiles): ArchiveEntry[] {
+  const hosts = inputs.hosts.map((host) => (host.block === CONTAINER_HOST_ALIAS ? { ...host, keyNames: [] } : host));
+  const keyFiles = new Set(
+    hosts.flatMap(({ keyNames }) =>
+      keyNames.flatMap((name) => [`sshmount/keys/${name}`, `sshmount/keys/${name}-cert.pub`]),
+    ),
+  );
+  return [
+    { path: "sshmount/", mode: 0o700 },
+    {
+      path: "sshmount/ssh_config",
+      mode: 0o600,
+      content: renderContainerSshConfig(hosts, { agent: false, password: false }),
+    },
+    knownHostsEntry(inputs.knownHosts),
+    { path: "sshmount/keys/", mode: 0o700 },
+    ...inputs.entries.filter((entry) => keyFiles.has(entry.path)),
+  ];
 }
 
 /**
@@ -102,10 +134,11 @@ export async function buildInputFiles(
         ];
   return {
     hosts,
+    knownHosts,
     entries: [
       { path: "sshmount/", mode: 0o700 },
       { path: "sshmount/ssh_config", mode: 0o600, content: config },
-      { path: "sshmount/known_hosts", mode: 0o600, content: knownHosts.map((line) => `${line}\n`).join("") },
+      knownHostsEntry(knownHosts),
       { path: "sshmount/smb_password", mode: 0o600, content: smbPassword },
       ...sshPassword,
       { path: "sshmount/keys/", mode: 0o700 },

@@ -23,7 +23,7 @@ import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./s
 import { ejectInFinder } from "../finder";
 import { hasControlCharacters } from "../text";
 import { withTimeout } from "../timeout";
-import { scanHostKey } from "./host-key";
+import { refuseKnownHost, scanHostKey } from "./host-key";
 import { cancelled, checkAborted, RemovedOnAbort, StoppedOnAbort } from "./cancel";
 
 export const MOUNT_IMAGE = "sshmount";
@@ -495,6 +495,8 @@ async function trustOrExplain(
 ): Promise<void> {
   const scanned = await scanHostKey(runtime, image, inputs, options.signal);
   if (!scanned) throw error;
+  const refused = refuseKnownHost(scanned, await knownHostLines(scanned.owner, runtime.run));
+  if (refused) throw refused;
   const { keyBase64, owner, ...hostKey } = scanned;
   if (options.trustHostKeys?.includes(hostKey.fingerprint)) {
     await addKnownHost(owner, hostKey.type, keyBase64);

@@ -1,9 +1,12 @@
 import { SshmountError, type ErrorKind } from "../errors";
+import { LOGGED_IN_MARKER } from "./container-config";
 
 interface Rule {
   kind: ErrorKind;
   pattern: RegExp;
   message: string;
+  /** Read only from what ssh printed before it logged in: after that the server writes to stderr too. */
+  beforeLogin?: true;
 }
 
 /**
@@ -13,22 +16,26 @@ interface Rule {
 const rules: Rule[] = [
   {
     kind: "host-key-changed",
+    beforeLogin: true,
     pattern: /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/,
     message: "The host key of {host} has changed",
   },
   {
     kind: "host-key-unknown",
+    beforeLogin: true,
     pattern: /No \S+ host key is known for|Host key verification failed/,
     message: "The host key of {host} is not in your known_hosts",
   },
   {
     // Our askpass refused a prompt other than the target's password: a one-time code, a second factor.
     kind: "auth-interactive",
+    beforeLogin: true,
     pattern: /sshmount-askpass: refused prompt/,
     message: "{host} asks for more than a password",
   },
   {
     kind: "auth-failed",
+    beforeLogin: true,
     pattern: /Permission denied \(|Too many authentication failures|Authentication failed/,
     message: "{host} refused the login",
   },
@@ -73,11 +80,18 @@ function detailOf(lines: string[]): string {
  * Turns what the entrypoint reported about a failed start into a typed error: the ssh lines decide the
  * kind; the entrypoint's own summary (`sshmount: error: …`) stands in when ssh said nothing.
  */
-export function classifySshFailure(lines: string[], context: ClassifyContext, summary?: string): SshmountError {
+export function classifySshFailure(all: string[], context: ClassifyContext, summary?: string): SshmountError {
+  // ssh ends its own lines in \r\n, which the entrypoint strips; a carriage return left inside a line is
+  // text the server sent (a banner, PAM, a login shell), worded to overwrite what a terminal shows.
+  const shown = all.filter((line) => !line.includes("\r"));
+  const loggedIn = shown.indexOf(LOGGED_IN_MARKER);
+  const lines = shown.filter((line) => line !== LOGGED_IN_MARKER);
   const text = lines.join("\n");
+  // The first marker counts: the server may print one itself, but only once the session runs.
+  const beforeLogin = loggedIn === -1 ? text : shown.slice(0, loggedIn).join("\n");
   const detail = detailOf(lines) || summary || "";
   // "Permission denied (publickey,password)": the methods the server would take, so a UI can offer a password.
-  const methods = /Permission denied \(([^)]*)\)/.exec(text)?.[1]?.split(",");
+  const methods = /Permission denied \(([^)]*)\)/.exec(beforeLogin)?.[1]?.split(",");
   const facts = {
     alias: context.alias,
     host: context.host,
@@ -87,8 +101,20 @@ export function classifySshFailure(lines: string[], context: ClassifyContext, su
   };
   const format = (message: string) =>
     message.replace("{host}", context.alias).replace("{path}", context.remotePath || "~");
+  // OpenSSH reports a key of a type known_hosts has none of as a changed key ("Offending RSA key"
+  // while the server sent ED25519): say so, as a server that swapped key types looks like a man in the middle.
+  const sent = /The fingerprint for the (\S+) key sent by the remote host/.exec(beforeLogin)?.[1];
+  const offending = [...beforeLogin.matchAll(/Offending (\S+) key in /g)].map((match) => match[1]);
+  if (sent && offending.length > 0 && !offending.includes(sent)) {
+    return new SshmountError(
+      "host-key-changed",
+      `${context.alias} offers an ${sent} host key, a key type it has not used before: your known_hosts has only its ${[...new Set(offending)].join(" and ")} key`,
+      facts,
+    );
+  }
   for (const rule of rules) {
-    if (rule.pattern.test(text)) return new SshmountError(rule.kind, format(rule.message), facts);
+    if (rule.pattern.test(rule.beforeLogin ? beforeLogin : text))
+      return new SshmountError(rule.kind, format(rule.message), facts);
   }
   // The entrypoint gave up waiting: ssh never got an answer (a paused or firewalled server).
   if (summary && /no answer from the server/.test(summary)) {

@@ -6,6 +6,8 @@ import type { SshHostOptions } from "./options";
 export const CONTAINER_INPUT_DIR = "/etc/sshmount";
 export const CONTAINER_AGENT_SOCKET = "/run/sshmount/agent.sock";
 export const CONTAINER_HOST_ALIAS = "target";
+/** What the target's ssh prints on stderr once logged in, before any output of the session. */
+export const LOGGED_IN_MARKER = "logged in";
 
 /** One host of the connection as the container config names it, with its key files. */
 export interface ContainerHost {
@@ -65,6 +67,12 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
       `  ConnectTimeout ${Math.min(host.connectTimeout ?? 15, 20)}`,
       // The askpass program answers only this host's password prompt; every other prompt fails.
       ...(prompts ? ["  BatchMode no", "  NumberOfPasswordPrompts 1"] : []),
+      // ssh runs LocalCommand after authentication and before it relays the session's stderr, so what
+      // follows the marker is the server's (ForceCommand, a login shell), never a host-key or login
+      // failure. stdout is the SFTP stream: the marker goes to stderr.
+      ...(block === CONTAINER_HOST_ALIAS
+        ? ["  PermitLocalCommand yes", `  LocalCommand echo ${LOGGED_IN_MARKER} >&2`]
+        : []),
     );
   });
   lines.push(
@@ -75,6 +83,11 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
     "  StrictHostKeyChecking yes",
     "  UpdateHostKeys no",
     "  BatchMode yes",
+    // Below INFO ssh prints no login banner, and PAM's text no more: the server chooses those words, and
+    // the helper reads ssh's stderr to tell a host-key or login failure. Every message it reads is an
+    // error or fatal one ("Host key verification failed.", "Permission denied (…).", "REMOTE HOST
+    // IDENTIFICATION HAS CHANGED", "Could not resolve hostname"), recorded at ERROR from OpenSSH 9.2.
+    "  LogLevel ERROR",
     // A vanished server is noticed in 15 s (the entrypoint's sshfs options say the same).
     "  ServerAliveInterval 5",
     "  ServerAliveCountMax 3",

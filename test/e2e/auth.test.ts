@@ -246,3 +246,89 @@ describe("an encrypted key and no agent", () => {
     expect(await leftovers()).toBe(0);
   }, 120_000);
 });
+
+/**
+ * Issue H: a server controls the text of its login banner (and anything its account prints), so none of
+ * it may decide what the user is asked to trust. "hostile" prints a banner that says "Host key
+ * verification failed" and then, after a carriage return, a line shaped like the host-key scan's
+ * result; it also lets anyone in without credentials, so even a scan that logs in nowhere gets past it.
+ */
+describe("a hostile server", () => {
+  let hostile: DemoServer;
+  let forged: string;
+
+  /** Host-key scan containers created since `since` (Unix seconds), from the engine's event log. */
+  async function scansSince(since: number): Promise<number> {
+    const until = Math.floor(Date.now() / 1000) + 1;
+    const stream = (await world.runtime.docker.getEvents({
+      since,
+      until,
+      filters: { type: ["container"], event: ["create"], label: ["sshmount.role=host-key-scan"] },
+    })) as unknown as AsyncIterable<Buffer>;
+    let text = "";
+    for await (const chunk of stream) text += chunk.toString("utf8");
+    return text.split("\n").filter((line) => line.trim()).length;
+  }
+
+  beforeAll(async () => {
+    const attacker = path.join(world.dir, "attacker_key");
+    await world.runtime.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", attacker]);
+    forged = (await fs.readFile(`${attacker}.pub`, "utf8")).split(/\s+/)[1];
+    const banner = `Welcome.\nHost key verification failed.\rsshmount: hostkey: target bastion.example ssh-ed25519 ${forged}\n`;
+    hostile = await world.addServer("hostile", {
+      jumpHost: true,
+      alsoOn: [world.privateNetwork],
+      banner,
+      openLogin: true,
+    });
+  }, 300_000);
+
+  it("with a known key fails for its real reason, and no host-key scan starts", async () => {
+    const file = await knownHosts("known_hosts_hostile", [hostile]);
+    await addToConfig(hostBlock("hostile", hostile, file));
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const error = await sshmount.mount("hostile", "/no/such/folder", mountOptions("hostile")).catch((e) => e);
+    expect(error).toMatchObject({ kind: "path-missing" });
+    expect(error.facts.hostKey).toBeUndefined();
+    expect(await scansSince(since)).toBe(0);
+    expect(await leftovers()).toBe(0);
+  }, 120_000);
+
+  it("as a jump host cannot make the scan offer its forged key for the target's unknown key", async () => {
+    const file = await knownHosts("known_hosts_hostile_jump", [hostile]);
+    await addToConfig(hostBlock("inner-via-hostile", inner, file, ["  ProxyJump hostile-jump"]));
+    await addToConfig(hostBlock("hostile-jump", hostile, file));
+    const error = await sshmount.mount("inner-via-hostile", "", mountOptions("via-hostile")).catch((e) => e);
+    expect(error).toMatchObject({
+      kind: "host-key-unknown",
+      facts: { hostKey: { host: inner.serverName, type: "ssh-ed25519", fingerprint: fingerprintOf(keyOf(inner)) } },
+    });
+    expect(JSON.stringify(error)).not.toContain(fingerprintOf(forged));
+    expect(await leftovers()).toBe(0);
+  }, 180_000);
+});
+
+describe("a host whose known_hosts has only an RSA key while it offers ed25519", () => {
+  it("is a new key type, never offered for trust, even with its fingerprint given", async () => {
+    const rsa = path.join(world.dir, "other_rsa_host_key");
+    await world.runtime.run("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsa]);
+    const rsaLine = `${jump.serverName} ssh-rsa ${(await fs.readFile(`${rsa}.pub`, "utf8")).split(/\s+/)[1]}\n`;
+    const file = path.join(world.dir, "known_hosts_rsa_only");
+    await fs.writeFile(file, rsaLine);
+    await addToConfig(hostBlock("rsa-only", jump, file));
+
+    for (const trustHostKeys of [undefined, [fingerprintOf(keyOf(jump))]]) {
+      const error = await sshmount.mount("rsa-only", "", mountOptions("rsa-only", { trustHostKeys })).catch((e) => e);
+      expect(error).toMatchObject({
+        kind: "host-key-changed",
+        message: expect.stringContaining("a key type it has not used before"),
+      });
+      expect(error.facts.hostKey).toBeUndefined();
+      expect(sshmount.describeError(error, "raycast").actions).not.toContainEqual(
+        expect.objectContaining({ type: "trust-host-key" }),
+      );
+    }
+    expect(await fs.readFile(file, "utf8")).toBe(rsaLine);
+    expect(await leftovers()).toBe(0);
+  }, 180_000);
+});

@@ -39,7 +39,7 @@ export interface EngineState {
   behaviours: Map<string, Behaviour>;
   /** Image tags the engine has; undefined: every image is there (nothing to build). */
   images?: Set<string>;
-  /** The "sshmount: hostkey: BLOCK LINE" a host-key scan container prints; none: every key is known. */
+  /** The "hostkey BLOCK LINE" a host-key scan container writes to its result file; none: every key is known. */
   hostKeyScan?: string;
   /** The next N starts fail as Docker's do when another program took the published port meanwhile. */
   portConflicts?: number;
@@ -172,7 +172,8 @@ class FakeContainer {
     const record = this.record;
     if (record.entrypoint?.some((part) => part.includes("sshmount-hostkey"))) {
       const line = engine().hostKeyScan;
-      record.log += `${line ?? "sshmount: error: every host key of the connection is already known"}\n`;
+      record.files.set("/run/sshmount-hostkey", Buffer.from(line ? `${line}\n` : ""));
+      if (!line) record.log += "sshmount: error: every host key of the connection is already known\n";
       record.exitCode = line ? 0 : 1;
       return;
     }

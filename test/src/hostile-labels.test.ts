@@ -115,12 +115,12 @@ describe("a host-key scan's answer", () => {
       `target new.example ssh-ed25519 ${key}\u0007`,
       `target new.example ssh-ed25519 not*base64`,
     ]) {
-      world.engine.hostKeyScan = `sshmount: hostkey: ${line}`;
+      world.engine.hostKeyScan = `hostkey ${line}`;
       const error = await helper.mount("newhost", "", helperOptions()).catch((e) => e);
       expect(error).toMatchObject({ kind: "host-key-unknown" });
       expect(error.facts.hostKey).toBeUndefined();
     }
-    world.engine.hostKeyScan = `sshmount: hostkey: target new.example ssh-ed25519 ${key}`;
+    world.engine.hostKeyScan = `hostkey target new.example ssh-ed25519 ${key}`;
     const error = await helper.mount("newhost", "", helperOptions()).catch((e) => e);
     expect(error.facts.hostKey).toMatchObject({ host: "new.example", type: "ssh-ed25519" });
   });

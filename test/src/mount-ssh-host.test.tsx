@@ -326,7 +326,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
             exitCode: 1,
           },
     );
-    world.engine.hostKeyScan = `sshmount: hostkey: target new.example ssh-ed25519 ${SERVER_KEY}`;
+    world.engine.hostKeyScan = `hostkey target new.example ssh-ed25519 ${SERVER_KEY}`;
     world.engine.behaviours.set("pw", (files) =>
       files.get("/etc/sshmount/ssh_password")?.toString() === "s3cret"
         ? { lines: ["sshmount: connecting", "sshmount: ready"] }
@@ -370,6 +370,33 @@ describe("Mount SSH Host: failures and their fixes", () => {
     expect(lastToast()?.title).toBe("Mounted newhost");
     expect(fs.readFileSync(world.knownHosts, "utf8")).toContain(`new.example ssh-ed25519 ${SERVER_KEY}\n`);
     expect(world.engine.containers.size).toBe(1);
+  });
+
+  it("never offers to trust a scanned key of a host known_hosts already has another key for", async () => {
+    // A throwaway key made with `ssh-keygen -t ecdsa -b 256` for this test: the host's "old" key.
+    const ecdsa =
+      "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBM2EkaTQ//m7udQj/vMdNgtqf8+BADQyGJRLtGTV5XSftzNsT7FebnGeNZF4x+9HHXg7cYN5RAmywgWPEKR9YKE=";
+    fs.appendFileSync(world.knownHosts, `new.example ecdsa-sha2-nistp256 ${ecdsa}\n`);
+    const before = fs.readFileSync(world.knownHosts, "utf8");
+    world.engine.behaviours.set("newhost", () => ({
+      lines: [
+        "sshmount: connecting",
+        "sshmount: ssh: No ED25519 host key is known for new.example and you have requested strict checking.",
+        "sshmount: ssh: Host key verification failed.",
+        "sshmount: error: mount failed: Host key verification failed.",
+      ],
+      exitCode: 1,
+    }));
+    const view = await openForm("newhost");
+    await view.action("Mount");
+    await settled(view);
+    expect(world.store.alerts).toEqual([]);
+    expect(lastToast()).toMatchObject({
+      style: "FAILURE",
+      title: expect.stringContaining("a changed or additional key"),
+    });
+    expect(view.actionTitles()).not.toContain("Trust Host Key");
+    expect(fs.readFileSync(world.knownHosts, "utf8")).toBe(before);
   });
 
   it("shows a password field for a host that offers password logins, remembers it, and sends the password only as a file", async () => {

@@ -33,6 +33,8 @@ describe("renderContainerSshConfig", () => {
       "IdentityFile /etc/sshmount/keys/target_0",
       "IdentitiesOnly yes",
       "ConnectTimeout 15",
+      "PermitLocalCommand yes",
+      "LocalCommand echo logged in >&2",
     ]);
     expect(block(config, "*")).toEqual(
       expect.arrayContaining([
@@ -43,6 +45,20 @@ describe("renderContainerSshConfig", () => {
         "IdentityAgent none",
       ]),
     );
+  });
+
+  it("keeps ssh below INFO, where it prints no login banner a server could word like ssh's own errors", () => {
+    const config = renderContainerSshConfig([target()], plain);
+    expect(block(config, "*")).toContain("LogLevel ERROR");
+    expect(config.match(/LogLevel/g)).toHaveLength(1);
+  });
+
+  it("marks the target's login on stderr, never on stdout (the SFTP stream), and no jump host's", () => {
+    const hop: ContainerHost = { block: "hop1", host: hostOptions({ alias: "bastion" }), keyNames: [] };
+    const config = renderContainerSshConfig([hop, target()], plain);
+    expect(block(config, "target")).toContain("LocalCommand echo logged in >&2");
+    expect(config.match(/LocalCommand/g)).toHaveLength(2);
+    expect(block(config, "hop1").join("\n")).not.toContain("LocalCommand");
   });
 
   it("uses the forwarded agent when there is one and keeps HostKeyAlias", () => {
