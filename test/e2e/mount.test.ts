@@ -104,10 +104,21 @@ describe("a user mounts their server's home folder through the helper API", () =
     ).toContain("Welcome.txt");
   });
 
-  it("runs with only SYS_ADMIN and /dev/fuse, and keeps secrets out of env, labels and command line", async () => {
+  it("runs with SYS_ADMIN, SETGID and SETUID only, /dev/fuse and no new privileges, and keeps secrets out of env, labels and command line", async () => {
     const info = await world.runtime.docker.getContainer(mount.container).inspect();
     expect(info.HostConfig.Privileged).toBe(false);
-    expect(info.HostConfig.CapAdd).toEqual(["SYS_ADMIN"]);
+    expect(info.HostConfig.CapDrop).toEqual(["ALL"]);
+    expect([...(info.HostConfig.CapAdd ?? [])].sort()).toEqual(["SETGID", "SETUID", "SYS_ADMIN"]);
+    expect(info.HostConfig.SecurityOpt).toEqual(["no-new-privileges"]);
+    // What the kernel gave the entrypoint: CAP_SETGID (6), CAP_SETUID (7), CAP_SYS_ADMIN (21), nothing else.
+    const status = await world.runtime.run("docker", ["exec", mount.container, "cat", "/proc/1/status"]);
+    const field = (name: string) => new RegExp(`^${name}:\\s*(\\S+)$`, "m").exec(status.stdout)?.[1];
+    const intended = ((1n << 6n) | (1n << 7n) | (1n << 21n)).toString(16).padStart(16, "0");
+    expect({ eff: field("CapEff"), bnd: field("CapBnd"), nnp: field("NoNewPrivs") }).toEqual({
+      eff: intended,
+      bnd: intended,
+      nnp: "1",
+    });
     expect(info.HostConfig.Devices?.map((device: { PathOnHost: string }) => device.PathOnHost)).toEqual(["/dev/fuse"]);
     const visible = JSON.stringify([
       info.Config.Env,
@@ -274,10 +285,65 @@ describe("an ssh agent instead of key files", () => {
       expect(info.HostConfig.Binds).toEqual([`${socket}:/run/sshmount/agent.sock`]);
       expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
       await sshmount.unmount(mount.name, world.options);
+
+      // The world's own host has IdentitiesOnly and its key file: ssh would not ask the agent, so no socket.
+      await world.onServer(["mkdir", "-p", "keyed"]);
+      const own = await sshmount.mount("server", "keyed", {
+        ...world.options,
+        env,
+        sshConfig: world.server.sshConfig,
+        name: `${world.prefix}-keyed`,
+      });
+      const ownInfo = await world.runtime.docker.getContainer(own.container).inspect();
+      expect(ownInfo.HostConfig.Binds ?? []).toEqual([]);
+      expect(ownInfo.Config.Env.filter((line: string) => line.startsWith("SSH_AUTH_SOCK="))).toEqual([]);
+      await sshmount.unmount(own.name, world.options);
     } finally {
       agent.kill();
     }
   }, 120_000);
+});
+
+describe("what smbd serves and to whom", () => {
+  let mount: MountInfo;
+
+  beforeAll(async () => {
+    await world.onServer(["mkdir", "links"]);
+    await world.onServer(["sh", "-c", "echo inside > links/inside.txt"]);
+    // As the mount container names its own files: sshfs hands the link over unresolved.
+    for (const [name, target] of [
+      ["inside-link", "inside.txt"],
+      ["password-link", "/etc/sshmount/smb_password"],
+      ["root-link", "/"],
+      ["up-link", ".."],
+    ]) {
+      await world.onServer(["ln", "-s", target, `links/${name}`]);
+    }
+    mount = await mountServer("links", "links");
+  }, 120_000);
+  afterAll(() => sshmount.unmount(mount.name, world.options), 60_000);
+
+  it("serves a symlink that stays inside the share, and none that leaves it", async () => {
+    const local = await fs.mkdtemp(path.join(world.dir, "links-"));
+    await smb(smbTargetOf(mount), [`lcd ${q(local)}`, "get inside-link copy.txt"]);
+    expect(await fs.readFile(path.join(local, "copy.txt"), "utf8")).toBe("inside\n");
+    const listing = await smb(smbTargetOf(mount), ["ls"]);
+    expect(listing).toContain("inside-link");
+    for (const name of ["password-link", "root-link", "up-link"]) expect(listing).not.toContain(name);
+    // Samba answers each with its own status (REVISION_MISMATCH, OBJECT_PATH_NOT_FOUND, INVALID_PARAMETER).
+    await expect(smb(smbTargetOf(mount), [`lcd ${q(local)}`, "get password-link pw"])).rejects.toThrow(/NT_STATUS_/);
+    await expect(fs.stat(path.join(local, "pw"))).rejects.toThrow();
+    await expect(smb(smbTargetOf(mount), ["ls root-link/etc/*"])).rejects.toThrow(/NT_STATUS_/);
+    await expect(smb(smbTargetOf(mount), ["ls up-link/links/*"])).rejects.toThrow(/NT_STATUS_/);
+  });
+
+  it("lets in only this machine: loopback and the network's gateway, not the subnet's last address (OrbStack's Mac)", async () => {
+    const conf = await world.runtime.run("docker", ["exec", mount.container, "cat", "/etc/samba/smb.conf"]);
+    const network = await world.runtime.docker.getNetwork(world.runtime.network).inspect();
+    const gateway = network.IPAM?.Config?.[0]?.Gateway;
+    expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(/^\s*hosts allow = (.*)$/m.exec(conf.stdout)?.[1]).toBe(`127.0.0.1 ${gateway}`);
+  });
 });
 
 describe("a mount that was stopped", () => {
