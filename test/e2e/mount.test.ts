@@ -262,45 +262,62 @@ describe("failures are typed and leave nothing behind", () => {
 });
 
 describe("an ssh agent instead of key files", () => {
-  it("authenticates through the forwarded agent socket", async () => {
-    const socket = path.join(world.dir, "agent.sock");
-    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
-    try {
-      for (let i = 0; i < 50 && !(await fs.stat(socket).catch(() => undefined)); i++) await sleep(100);
-      const env = { ...world.options.env, SSH_AUTH_SOCK: socket };
-      expect((await world.runtime.run("ssh-add", [world.server.identityFile], { env })).exitCode).toBe(0);
-      await world.addHost([
-        "Host viaagent",
-        `  HostName ${world.server.serverName}`,
-        "  User demo",
-        `  UserKnownHostsFile "${path.join(world.server.stateDir, "known_hosts")}"`,
-      ]);
-      const mount = await sshmount.mount("viaagent", "", {
-        ...world.options,
-        env,
-        sshConfig: world.server.sshConfig,
-        name: `${world.prefix}-agent`,
-      });
-      const info = await world.runtime.docker.getContainer(mount.container).inspect();
-      expect(info.HostConfig.Binds).toEqual([`${socket}:/run/sshmount/agent.sock`]);
-      expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
-      await sshmount.unmount(mount.name, world.options);
+  let agent: ReturnType<typeof spawn>;
+  let env: NodeJS.ProcessEnv;
+  let socket: string;
+  const knownHosts = () => `  UserKnownHostsFile "${path.join(world.server.stateDir, "known_hosts")}"`;
+  const mountWithAgent = (alias: string, remotePath: string, name: string) =>
+    sshmount.mount(alias, remotePath, { ...world.options, env, sshConfig: world.server.sshConfig, name });
+  const bindsOf = async (mount: MountInfo) =>
+    (await world.runtime.docker.getContainer(mount.container).inspect()).HostConfig.Binds ?? [];
 
-      // The world's own host has IdentitiesOnly and its key file: ssh would not ask the agent, so no socket.
-      await world.onServer(["mkdir", "-p", "keyed"]);
-      const own = await sshmount.mount("server", "keyed", {
-        ...world.options,
-        env,
-        sshConfig: world.server.sshConfig,
-        name: `${world.prefix}-keyed`,
-      });
-      const ownInfo = await world.runtime.docker.getContainer(own.container).inspect();
-      expect(ownInfo.HostConfig.Binds ?? []).toEqual([]);
-      expect(ownInfo.Config.Env.filter((line: string) => line.startsWith("SSH_AUTH_SOCK="))).toEqual([]);
-      await sshmount.unmount(own.name, world.options);
-    } finally {
-      agent.kill();
-    }
+  beforeAll(async () => {
+    socket = path.join(world.dir, "agent.sock");
+    agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    for (let i = 0; i < 50 && !(await fs.stat(socket).catch(() => undefined)); i++) await sleep(100);
+    env = { ...world.options.env, SSH_AUTH_SOCK: socket };
+    expect((await world.runtime.run("ssh-add", [world.server.identityFile], { env })).exitCode).toBe(0);
+  });
+  afterAll(() => {
+    agent?.kill();
+  });
+
+  it("authenticates through the forwarded agent socket", async () => {
+    await world.addHost(["Host viaagent", `  HostName ${world.server.serverName}`, "  User demo", knownHosts()]);
+    const mount = await mountWithAgent("viaagent", "", `${world.prefix}-agent`);
+    expect(await bindsOf(mount)).toEqual([`${socket}:/run/sshmount/agent.sock`]);
+    expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
+
+  it("is not given to a host with IdentitiesOnly and a key file of its own, where ssh would not ask it", async () => {
+    await world.onServer(["mkdir", "-p", "keyed"]);
+    const mount = await mountWithAgent("server", "keyed", `${world.prefix}-keyed`);
+    expect(await bindsOf(mount)).toEqual([]);
+    const info = await world.runtime.docker.getContainer(mount.container).inspect();
+    expect(info.Config.Env.filter((line: string) => line.startsWith("SSH_AUTH_SOCK="))).toEqual([]);
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
+
+  it("signs for a host with IdentitiesOnly whose key file is locked, as ssh does with the key in the agent", async () => {
+    // The same key as the agent holds, with a passphrase: only the agent can use it.
+    const locked = path.join(world.dir, "locked_copy");
+    await fs.copyFile(world.server.identityFile, locked);
+    await fs.copyFile(`${world.server.identityFile}.pub`, `${locked}.pub`);
+    const rekeyed = await world.runtime.run("ssh-keygen", ["-q", "-p", "-P", "", "-N", "a passphrase", "-f", locked]);
+    expect(rekeyed.exitCode).toBe(0);
+    await world.addHost([
+      "Host lockedagent",
+      `  HostName ${world.server.serverName}`,
+      "  User demo",
+      `  IdentityFile "${locked}"`,
+      "  IdentitiesOnly yes",
+      knownHosts(),
+    ]);
+    const mount = await mountWithAgent("lockedagent", "", `${world.prefix}-locked`);
+    expect(await bindsOf(mount)).toEqual([`${socket}:/run/sshmount/agent.sock`]);
+    expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
   }, 120_000);
 });
 
