@@ -8,6 +8,7 @@
 #                               user@host its prompt names, for sshmount-askpass
 #   SSHMOUNT_SHARE              share name, ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$
 #   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
+#   SSHMOUNT_RUNTIME            the engine's product as the helper detected it (orbstack, linux…)
 #
 # Output: every line this script prints starts with "sshmount: " and the helper parses them:
 #   connecting (once per start) | ssh: <stderr line of ssh/sshfs> | ready | reconnecting |
@@ -189,7 +190,8 @@ fail() {
 # host that routes through this machine reach a container's published port directly (before Engine 28
 # always, since then with gateway_mode_ipv4=nat-unprotected), so the share checks the source itself.
 # The engine's gateway is where the host, a published port's proxy and docker-mac-net-connect's
-# masquerade come from; OrbStack gives the Mac the subnet's last usable address.
+# masquerade come from; OrbStack gives the Mac the subnet's last usable address, which elsewhere is
+# just another container's.
 ipv4_of_route_hex() {
   local h=$1
   echo $(((0x${h:6:2} << 24) | (0x${h:4:2} << 16) | (0x${h:2:2} << 8) | 0x${h:0:2}))
@@ -208,7 +210,8 @@ allowed_hosts() {
     fi
   done </proc/net/route
   [ -n "$gateway" ] && [ -n "$last" ] || return 1
-  echo "127.0.0.1 $gateway $last"
+  [ "${SSHMOUNT_RUNTIME:-}" = orbstack ] || last=''
+  echo "127.0.0.1 $gateway${last:+ $last}"
 }
 
 trap stop TERM INT

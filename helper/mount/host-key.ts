@@ -101,7 +101,7 @@ export async function scanHostKey(
     Entrypoint: ["/usr/bin/tini", "--", "/usr/local/bin/sshmount-hostkey"],
     Cmd: inputs.hosts.map((host) => host.block),
     Healthcheck: { Test: ["NONE"] },
-    HostConfig: { NetworkMode: runtime.network, CapDrop: ["ALL"] },
+    HostConfig: { NetworkMode: runtime.network, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"] },
   });
   const guard = new RemovedOnAbort(signal, runtime.endpoint, container);
   try {

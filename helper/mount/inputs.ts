@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import type { ArchiveEntry } from "../docker/archive";
 import { SshmountError } from "../errors";
 import { CONTAINER_HOST_ALIAS, renderContainerSshConfig, type ContainerHost } from "../ssh/container-config";
-import { isEncryptedPrivateKey } from "../ssh/keys";
+import { isCertificate, isEncryptedPrivateKey, isPrivateKey, isPublicKey, usesAuthSockAgent } from "../ssh/keys";
 import type { SshHostOptions } from "../ssh/options";
 
 export const SMB_USER = "sshmount";
@@ -28,8 +28,8 @@ export interface Connection {
 }
 
 export interface Credentials {
-  /** A forwarded agent socket will be mounted at CONTAINER_AGENT_SOCKET. */
-  agent: boolean;
+  /** The user's SSH_AUTH_SOCK, when that agent can be forwarded to the container. */
+  agent?: string;
   /** The target's login password, answered by the container's askpass program. */
   sshPassword?: string;
 }
@@ -39,6 +39,8 @@ export interface InputFiles {
   hosts: ContainerHost[];
   /** The known_hosts lines of every host of the connection, as the container gets them. */
   knownHosts: string[];
+  /** Some host signs with the agent, so its socket must be mounted at CONTAINER_AGENT_SOCKET. */
+  agent: boolean;
 }
 
 /**
@@ -60,7 +62,9 @@ function knownHostsEntry(lines: string[]): ArchiveEntry {
  * (hostkey-scan.sh turns every method off), and a jump host only what the mount would give it.
  */
 export function buildScanInputFiles(inputs: InputFiles): ArchiveEntry[] {
-  const hosts = inputs.hosts.map((host) => (host.block === CONTAINER_HOST_ALIAS ? { ...host, keyNames: [] } : host));
+  const hosts = inputs.hosts.map((host) =>
+    host.block === CONTAINER_HOST_ALIAS ? { ...host, keyNames: [], agent: false } : { ...host, agent: false },
+  );
   const keyFiles = new Set(
     hosts.flatMap(({ keyNames }) =>
       keyNames.flatMap((name) => [`sshmount/keys/${name}`, `sshmount/keys/${name}-cert.pub`]),
@@ -71,7 +75,7 @@ export function buildScanInputFiles(inputs: InputFiles): ArchiveEntry[] {
     {
       path: "sshmount/ssh_config",
       mode: 0o600,
-      content: renderContainerSshConfig(hosts, { agent: false, password: false }),
+      content: renderContainerSshConfig(hosts, { password: false }),
     },
     knownHostsEntry(inputs.knownHosts),
     { path: "sshmount/keys/", mode: 0o700 },
@@ -81,9 +85,11 @@ export function buildScanInputFiles(inputs: InputFiles): ArchiveEntry[] {
 
 /**
  * The files a mount container starts from (see container/entrypoint.sh): ssh config, known_hosts, the
- * identity files ssh -G names that exist and need no passphrase (with their certificates), the SMB
- * password and, for password logins, the ssh password. All root-owned and 0600, because ssh refuses
- * keys other users could read.
+ * identity files ssh -G names that exist, are private keys and need no passphrase (with their
+ * certificates), the SMB password and, for password logins, the ssh password. All root-owned and 0600,
+ * because ssh refuses keys other users could read. A host uses the agent only where ssh would: not with
+ * IdentityAgent none (or another agent), and with IdentitiesOnly only for the keys its IdentityFiles
+ * name, whose public halves then go in so ssh can pick them from the agent.
  */
 export async function buildInputFiles(
   connection: Connection,
@@ -96,35 +102,53 @@ export async function buildInputFiles(
   const all = [...connection.chain, connection.target];
   for (const [index, host] of all.entries()) {
     const block = host === connection.target ? CONTAINER_HOST_ALIAS : `hop${index + 1}`;
+    const offersAgent = credentials.agent !== undefined && usesAuthSockAgent(host.identityAgent, credentials.agent);
     const keyNames: string[] = [];
     const locked: string[] = [];
-    for (const file of host.identityFiles) {
-      const key = await readIfPresent(file);
-      if (!key) continue;
-      if (isEncryptedPrivateKey(key.toString("latin1"))) {
-        locked.push(file);
-        continue;
-      }
+    let agentKeys = 0;
+    const add = (content: Buffer, suffix = "") => {
       const name = `${block}_${keyNames.length}`;
       keyNames.push(name);
-      keys.push({ path: `sshmount/keys/${name}`, mode: 0o600, content: key });
+      keys.push({ path: `sshmount/keys/${name}${suffix}`, mode: 0o600, content });
+      return name;
+    };
+    // ssh reads NAME.pub when NAME is absent, and signs with the agent's copy of that key.
+    const addAgentKey = (publicKey: Buffer | undefined) => {
+      if (!offersAgent || !publicKey || !isPublicKey(publicKey.toString("latin1"))) return;
+      add(publicKey, ".pub");
+      agentKeys++;
+    };
+    for (const file of host.identityFiles) {
+      const key = await readIfPresent(file);
+      const text = key?.toString("latin1") ?? "";
+      if (!key || !isPrivateKey(text)) {
+        // IdentityFile ~/.ssh/key.pub names a key that only the agent holds.
+        addAgentKey(key);
+        continue;
+      }
+      if (isEncryptedPrivateKey(text)) {
+        locked.push(file);
+        addAgentKey(offersAgent ? await readIfPresent(`${file}.pub`) : undefined);
+        continue;
+      }
+      const name = add(key);
       const certificate = await readIfPresent(`${file}-cert.pub`);
-      if (certificate) keys.push({ path: `sshmount/keys/${name}-cert.pub`, mode: 0o600, content: certificate });
+      if (certificate && isCertificate(certificate.toString("latin1"))) {
+        keys.push({ path: `sshmount/keys/${name}-cert.pub`, mode: 0o600, content: certificate });
+      }
     }
+    const agent = offersAgent && (!host.identitiesOnly || agentKeys > 0);
     const password = block === CONTAINER_HOST_ALIAS && credentials.sshPassword !== undefined;
-    if (locked.length > 0 && keyNames.length === 0 && !credentials.agent && !password) {
+    if (locked.length > 0 && keyNames.length === agentKeys && !agent && !password) {
       throw new SshmountError(
         "key-encrypted",
         `The key for ${host.alias} (${locked[0]}) needs its passphrase, and no ssh agent holds it`,
         { alias: host.alias, file: locked[0] },
       );
     }
-    hosts.push({ block, host, keyNames });
+    hosts.push({ block, host, keyNames, agent });
   }
-  const config = renderContainerSshConfig(hosts, {
-    agent: credentials.agent,
-    password: credentials.sshPassword !== undefined,
-  });
+  const config = renderContainerSshConfig(hosts, { password: credentials.sshPassword !== undefined });
   const sshPassword =
     credentials.sshPassword === undefined
       ? []
@@ -135,6 +159,7 @@ export async function buildInputFiles(
   return {
     hosts,
     knownHosts,
+    agent: hosts.some((host) => host.agent),
     entries: [
       { path: "sshmount/", mode: 0o700 },
       { path: "sshmount/ssh_config", mode: 0o600, content: config },

@@ -8,6 +8,7 @@ import { containerLogs, holdStdin, isNotFound, readContainerFile, removeContaine
 import { engineAcceptsConnections } from "../docker/engine";
 import { ensureImage } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
+import { detectRuntime, type RuntimeKind } from "../docker/runtime-kind";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { SshmountError } from "../errors";
 import { reachShare, smbUrl, type ConnectionChoice, type ProbeResult } from "../reach";
@@ -448,6 +449,7 @@ async function mountTarget(
   await ensureNetwork(runtime.docker, runtime.network);
 
   const agent = await agentAvailable(runtime);
+  const kind = await runtimeKind(runtime);
   const smbPassword = newSmbPassword();
   const labels = {
     [LABEL.role]: "mount",
@@ -463,14 +465,14 @@ async function mountTarget(
   for (let pass = 0; ; pass++) {
     const knownHosts = await Promise.all([...connection.chain, host].map((each) => knownHostLines(each, runtime.run)));
     const inputs = await buildInputFiles(connection, [...new Set(knownHosts.flat())], smbPassword, {
-      agent: Boolean(agent),
+      agent: agent ? runtime.env.SSH_AUTH_SOCK : undefined,
       sshPassword: options.password,
     });
     checkAborted(options.signal);
     try {
       return await startMountContainer(
         runtime,
-        { image: image.tag, name, labels, remotePath, agent, inputs, host },
+        { image: image.tag, name, labels, remotePath, agent: inputs.agent ? agent : undefined, inputs, host, kind },
         options,
       );
     } catch (error) {
@@ -521,6 +523,17 @@ interface ContainerPlan {
   agent: string | undefined;
   inputs: InputFiles;
   host: SshHostOptions;
+  kind: RuntimeKind;
+}
+
+async function runtimeKind(runtime: Runtime): Promise<RuntimeKind> {
+  const info = await runtime.docker.info();
+  return detectRuntime({
+    platform: runtime.platform,
+    operatingSystem: info.OperatingSystem,
+    name: info.Name,
+    endpoint: runtime.endpoint,
+  });
 }
 
 function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: number): Promise<Docker.Container> {
@@ -533,6 +546,8 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
       `SSHMOUNT_SHARE=${name}`,
       `SSHMOUNT_REMOTE_PATH=${plan.remotePath}`,
       ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
+      // The entrypoint lets OrbStack's address for the Mac into smbd's hosts allow only there.
+      `SSHMOUNT_RUNTIME=${plan.kind}`,
     ],
     ExposedPorts: { "445/tcp": {} },
     // The creator's lifeline (startMountContainer): the entrypoint stops at EOF on it before "ready".
@@ -540,7 +555,14 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
     StdinOnce: true,
     AttachStdin: true,
     HostConfig: {
-      CapAdd: ["SYS_ADMIN"],
+      // Measured from none: SYS_ADMIN for sshfs's mount(2) and fusermount3 -u (else "fusermount3: mount
+      // failed: Operation not permitted"); SETGID and SETUID for smbd, which takes on the SMB user's ids
+      // (else it panics: "sys_setgroups failed", then "failed to set uid"). Port 445 needs no
+      // NET_BIND_SERVICE: Docker (20.10+) sets ip_unprivileged_port_start=0 in a container's network.
+      CapDrop: ["ALL"],
+      CapAdd: ["SYS_ADMIN", "SETGID", "SETUID"],
+      // Everything runs as root, so no setuid program (fusermount3) is needed.
+      SecurityOpt: ["no-new-privileges"],
       Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
       PortBindings: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
       NetworkMode: runtime.network,

@@ -16,10 +16,11 @@ export interface ContainerHost {
   host: SshHostOptions;
   /** Key file names inside CONTAINER_INPUT_DIR/keys, in the order ssh should try them. */
   keyNames: string[];
+  /** ssh asks the forwarded agent (at CONTAINER_AGENT_SOCKET) for this host's keys. */
+  agent: boolean;
 }
 
 export interface ContainerSshConfigOptions {
-  agent: boolean;
   /** The target takes a password (answered by the container's askpass), so it may prompt. */
   password: boolean;
 }
@@ -52,7 +53,7 @@ function checkSafe(host: SshHostOptions): void {
  */
 export function renderContainerSshConfig(hosts: ContainerHost[], options: ContainerSshConfigOptions): string {
   const lines: string[] = [];
-  hosts.forEach(({ block, host, keyNames }, index) => {
+  hosts.forEach(({ block, host, keyNames, agent }, index) => {
     checkSafe(host);
     const prompts = block === CONTAINER_HOST_ALIAS && options.password;
     lines.push(
@@ -63,7 +64,8 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
       ...(host.hostKeyAlias ? [`  HostKeyAlias ${host.hostKeyAlias}`] : []),
       ...(index > 0 ? [`  ProxyJump ${hosts[index - 1].block}`] : []),
       ...keyNames.map((name) => `  IdentityFile ${CONTAINER_INPUT_DIR}/keys/${name}`),
-      `  IdentitiesOnly ${host.identitiesOnly || !options.agent ? "yes" : "no"}`,
+      `  IdentitiesOnly ${host.identitiesOnly || !agent ? "yes" : "no"}`,
+      `  IdentityAgent ${agent ? CONTAINER_AGENT_SOCKET : "none"}`,
       `  ConnectTimeout ${Math.min(host.connectTimeout ?? 15, 20)}`,
       // The askpass program answers only this host's password prompt; every other prompt fails.
       ...(prompts ? ["  BatchMode no", "  NumberOfPasswordPrompts 1"] : []),
@@ -77,7 +79,6 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
   });
   lines.push(
     "Host *",
-    `  IdentityAgent ${options.agent ? CONTAINER_AGENT_SOCKET : "none"}`,
     `  UserKnownHostsFile ${CONTAINER_INPUT_DIR}/known_hosts`,
     "  GlobalKnownHostsFile /dev/null",
     "  StrictHostKeyChecking yes",

@@ -12,6 +12,8 @@ export interface SshHostOptions {
   port: number;
   identityFiles: string[];
   identitiesOnly: boolean;
+  /** IdentityAgent as ssh -G prints it: "none", "SSH_AUTH_SOCK", a socket path; undefined when unset (SSH_AUTH_SOCK). */
+  identityAgent?: string;
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   /** New known_hosts lines are written hashed (HashKnownHosts yes). */
@@ -139,6 +141,7 @@ export function toHostOptions(
     port,
     identityFiles: expandAll(options.get("identityfile") ?? []),
     identitiesOnly: single(options, "identitiesonly") === "yes",
+    identityAgent: options.get("identityagent")?.[0],
     userKnownHostsFiles: expandAll(splitWords(options.get("userknownhostsfile"))),
     globalKnownHostsFiles: expandAll(splitWords(options.get("globalknownhostsfile"))),
     hashKnownHosts: single(options, "hashknownhosts") === "yes",

@@ -104,10 +104,21 @@ describe("a user mounts their server's home folder through the helper API", () =
     ).toContain("Welcome.txt");
   });
 
-  it("runs with only SYS_ADMIN and /dev/fuse, and keeps secrets out of env, labels and command line", async () => {
+  it("runs with SYS_ADMIN, SETGID and SETUID only, /dev/fuse and no new privileges, and keeps secrets out of env, labels and command line", async () => {
     const info = await world.runtime.docker.getContainer(mount.container).inspect();
     expect(info.HostConfig.Privileged).toBe(false);
-    expect(info.HostConfig.CapAdd).toEqual(["SYS_ADMIN"]);
+    expect(info.HostConfig.CapDrop).toEqual(["ALL"]);
+    expect([...(info.HostConfig.CapAdd ?? [])].sort()).toEqual(["SETGID", "SETUID", "SYS_ADMIN"]);
+    expect(info.HostConfig.SecurityOpt).toEqual(["no-new-privileges"]);
+    // What the kernel gave the entrypoint: CAP_SETGID (6), CAP_SETUID (7), CAP_SYS_ADMIN (21), nothing else.
+    const status = await world.runtime.run("docker", ["exec", mount.container, "cat", "/proc/1/status"]);
+    const field = (name: string) => new RegExp(`^${name}:\\s*(\\S+)$`, "m").exec(status.stdout)?.[1];
+    const intended = ((1n << 6n) | (1n << 7n) | (1n << 21n)).toString(16).padStart(16, "0");
+    expect({ eff: field("CapEff"), bnd: field("CapBnd"), nnp: field("NoNewPrivs") }).toEqual({
+      eff: intended,
+      bnd: intended,
+      nnp: "1",
+    });
     expect(info.HostConfig.Devices?.map((device: { PathOnHost: string }) => device.PathOnHost)).toEqual(["/dev/fuse"]);
     const visible = JSON.stringify([
       info.Config.Env,
@@ -251,33 +262,105 @@ describe("failures are typed and leave nothing behind", () => {
 });
 
 describe("an ssh agent instead of key files", () => {
+  let agent: ReturnType<typeof spawn>;
+  let env: NodeJS.ProcessEnv;
+  let socket: string;
+  const knownHosts = () => `  UserKnownHostsFile "${path.join(world.server.stateDir, "known_hosts")}"`;
+  const mountWithAgent = (alias: string, remotePath: string, name: string) =>
+    sshmount.mount(alias, remotePath, { ...world.options, env, sshConfig: world.server.sshConfig, name });
+  const bindsOf = async (mount: MountInfo) =>
+    (await world.runtime.docker.getContainer(mount.container).inspect()).HostConfig.Binds ?? [];
+
+  beforeAll(async () => {
+    socket = path.join(world.dir, "agent.sock");
+    agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    for (let i = 0; i < 50 && !(await fs.stat(socket).catch(() => undefined)); i++) await sleep(100);
+    env = { ...world.options.env, SSH_AUTH_SOCK: socket };
+    expect((await world.runtime.run("ssh-add", [world.server.identityFile], { env })).exitCode).toBe(0);
+  });
+  afterAll(() => {
+    agent?.kill();
+  });
+
   it("authenticates through the forwarded agent socket", async () => {
-    const socket = path.join(world.dir, "agent.sock");
-    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
-    try {
-      for (let i = 0; i < 50 && !(await fs.stat(socket).catch(() => undefined)); i++) await sleep(100);
-      const env = { ...world.options.env, SSH_AUTH_SOCK: socket };
-      expect((await world.runtime.run("ssh-add", [world.server.identityFile], { env })).exitCode).toBe(0);
-      await world.addHost([
-        "Host viaagent",
-        `  HostName ${world.server.serverName}`,
-        "  User demo",
-        `  UserKnownHostsFile "${path.join(world.server.stateDir, "known_hosts")}"`,
-      ]);
-      const mount = await sshmount.mount("viaagent", "", {
-        ...world.options,
-        env,
-        sshConfig: world.server.sshConfig,
-        name: `${world.prefix}-agent`,
-      });
-      const info = await world.runtime.docker.getContainer(mount.container).inspect();
-      expect(info.HostConfig.Binds).toEqual([`${socket}:/run/sshmount/agent.sock`]);
-      expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
-      await sshmount.unmount(mount.name, world.options);
-    } finally {
-      agent.kill();
-    }
+    await world.addHost(["Host viaagent", `  HostName ${world.server.serverName}`, "  User demo", knownHosts()]);
+    const mount = await mountWithAgent("viaagent", "", `${world.prefix}-agent`);
+    expect(await bindsOf(mount)).toEqual([`${socket}:/run/sshmount/agent.sock`]);
+    expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
   }, 120_000);
+
+  it("is not given to a host with IdentitiesOnly and a key file of its own, where ssh would not ask it", async () => {
+    await world.onServer(["mkdir", "-p", "keyed"]);
+    const mount = await mountWithAgent("server", "keyed", `${world.prefix}-keyed`);
+    expect(await bindsOf(mount)).toEqual([]);
+    const info = await world.runtime.docker.getContainer(mount.container).inspect();
+    expect(info.Config.Env.filter((line: string) => line.startsWith("SSH_AUTH_SOCK="))).toEqual([]);
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
+
+  it("signs for a host with IdentitiesOnly whose key file is locked, as ssh does with the key in the agent", async () => {
+    // The same key as the agent holds, with a passphrase: only the agent can use it.
+    const locked = path.join(world.dir, "locked_copy");
+    await fs.copyFile(world.server.identityFile, locked);
+    await fs.copyFile(`${world.server.identityFile}.pub`, `${locked}.pub`);
+    const rekeyed = await world.runtime.run("ssh-keygen", ["-q", "-p", "-P", "", "-N", "a passphrase", "-f", locked]);
+    expect(rekeyed.exitCode).toBe(0);
+    await world.addHost([
+      "Host lockedagent",
+      `  HostName ${world.server.serverName}`,
+      "  User demo",
+      `  IdentityFile "${locked}"`,
+      "  IdentitiesOnly yes",
+      knownHosts(),
+    ]);
+    const mount = await mountWithAgent("lockedagent", "", `${world.prefix}-locked`);
+    expect(await bindsOf(mount)).toEqual([`${socket}:/run/sshmount/agent.sock`]);
+    expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 120_000);
+});
+
+describe("what smbd serves and to whom", () => {
+  let mount: MountInfo;
+
+  beforeAll(async () => {
+    await world.onServer(["mkdir", "links"]);
+    await world.onServer(["sh", "-c", "echo inside > links/inside.txt"]);
+    // As the mount container names its own files: sshfs hands the link over unresolved.
+    for (const [name, target] of [
+      ["inside-link", "inside.txt"],
+      ["password-link", "/etc/sshmount/smb_password"],
+      ["root-link", "/"],
+      ["up-link", ".."],
+    ]) {
+      await world.onServer(["ln", "-s", target, `links/${name}`]);
+    }
+    mount = await mountServer("links", "links");
+  }, 120_000);
+  afterAll(() => sshmount.unmount(mount.name, world.options), 60_000);
+
+  it("serves a symlink that stays inside the share, and none that leaves it", async () => {
+    const local = await fs.mkdtemp(path.join(world.dir, "links-"));
+    await smb(smbTargetOf(mount), [`lcd ${q(local)}`, "get inside-link copy.txt"]);
+    expect(await fs.readFile(path.join(local, "copy.txt"), "utf8")).toBe("inside\n");
+    const listing = await smb(smbTargetOf(mount), ["ls"]);
+    expect(listing).toContain("inside-link");
+    for (const name of ["password-link", "root-link", "up-link"]) expect(listing).not.toContain(name);
+    // Samba answers each with its own status (REVISION_MISMATCH, OBJECT_PATH_NOT_FOUND, INVALID_PARAMETER).
+    await expect(smb(smbTargetOf(mount), [`lcd ${q(local)}`, "get password-link pw"])).rejects.toThrow(/NT_STATUS_/);
+    await expect(fs.stat(path.join(local, "pw"))).rejects.toThrow();
+    await expect(smb(smbTargetOf(mount), ["ls root-link/etc/*"])).rejects.toThrow(/NT_STATUS_/);
+    await expect(smb(smbTargetOf(mount), ["ls up-link/links/*"])).rejects.toThrow(/NT_STATUS_/);
+  });
+
+  it("lets in only this machine: loopback and the network's gateway, not the subnet's last address (OrbStack's Mac)", async () => {
+    const conf = await world.runtime.run("docker", ["exec", mount.container, "cat", "/etc/samba/smb.conf"]);
+    const network = await world.runtime.docker.getNetwork(world.runtime.network).inspect();
+    const gateway = network.IPAM?.Config?.[0]?.Gateway;
+    expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(/^\s*hosts allow = (.*)$/m.exec(conf.stdout)?.[1]).toBe(`127.0.0.1 ${gateway}`);
+  });
 });
 
 describe("a mount that was stopped", () => {

@@ -112,19 +112,15 @@ describe("properties", () => {
 
   it("the container's ssh config never gains a line from a hostile host or user name", () => {
     const base = hostOptions({ alias: "t", hostName: "h" });
-    const clean = renderContainerSshConfig([{ block: "target", host: base, keyNames: [] }], {
-      agent: false,
+    const clean = renderContainerSshConfig([{ block: "target", host: base, keyNames: [], agent: false }], {
       password: false,
     });
     fc.assert(
       fc.property(nasty, nasty, (hostName, user) => {
         try {
           const config = renderContainerSshConfig(
-            [{ block: "target", host: { ...base, hostName, user }, keyNames: [] }],
-            {
-              agent: false,
-              password: false,
-            },
+            [{ block: "target", host: { ...base, hostName, user }, keyNames: [], agent: false }],
+            { password: false },
           );
           expect(config.split("\n").length).toBe(clean.split("\n").length);
           expect(config.split("\n").map((line) => line.trim().split(" ")[0])).toEqual(

@@ -12,8 +12,8 @@ const rsaPrefix = "AAAAB3NzaC1yc2EAAAADAQABAAABAQDP232VBj1gL4DT2GiqZbSVMb/xs3GSA
 const bastion = hostOptions({ alias: "bastion", hostName: "bastion.example" });
 const web = hostOptions({ alias: "web", hostName: "web.example", port: 2222 });
 const hosts: ContainerHost[] = [
-  { block: "hop1", host: bastion, keyNames: ["hop1_0"] },
-  { block: "target", host: web, keyNames: ["target_0"] },
+  { block: "hop1", host: bastion, keyNames: ["hop1_0"], agent: true },
+  { block: "target", host: web, keyNames: ["target_0"], agent: true },
 ];
 
 describe("parseScanResult", () => {
@@ -84,6 +84,7 @@ describe("buildScanInputFiles", () => {
     const entries = buildScanInputFiles({
       hosts,
       knownHosts: known,
+      agent: true,
       entries: [
         { path: "sshmount/", mode: 0o700 },
         secret("sshmount/ssh_config"),
@@ -110,6 +111,7 @@ describe("buildScanInputFiles", () => {
     expect(config).toContain("IdentityFile /etc/sshmount/keys/hop1_0\n");
     expect(config).not.toMatch(/target_0|BatchMode no/);
     expect(config).toContain("IdentityAgent none");
+    expect(config).not.toContain("agent.sock");
     expect(String(entries[2].content)).toBe(`${known[0]}\n`);
   });
 });

@@ -5,11 +5,11 @@ import { hostOptions } from "../../fixtures/host-options";
 
 const host = hostOptions({ user: "deploy", port: 2222 });
 
-function target(overrides: Partial<SshHostOptions> = {}, keyNames: string[] = []): ContainerHost {
-  return { block: "target", host: { ...host, ...overrides }, keyNames };
+function target(overrides: Partial<SshHostOptions> = {}, keyNames: string[] = [], agent = false): ContainerHost {
+  return { block: "target", host: { ...host, ...overrides }, keyNames, agent };
 }
 
-const plain = { agent: false, password: false };
+const plain = { password: false };
 
 /** The lines of one Host block, without the indentation. */
 function block(config: string, name: string): string[] {
@@ -32,6 +32,7 @@ describe("renderContainerSshConfig", () => {
       "User deploy",
       "IdentityFile /etc/sshmount/keys/target_0",
       "IdentitiesOnly yes",
+      "IdentityAgent none",
       "ConnectTimeout 15",
       "PermitLocalCommand yes",
       "LocalCommand echo logged in >&2",
@@ -42,7 +43,6 @@ describe("renderContainerSshConfig", () => {
         "UserKnownHostsFile /etc/sshmount/known_hosts",
         "GlobalKnownHostsFile /dev/null",
         "BatchMode yes",
-        "IdentityAgent none",
       ]),
     );
   });
@@ -54,23 +54,37 @@ describe("renderContainerSshConfig", () => {
   });
 
   it("marks the target's login on stderr, never on stdout (the SFTP stream), and no jump host's", () => {
-    const hop: ContainerHost = { block: "hop1", host: hostOptions({ alias: "bastion" }), keyNames: [] };
+    const hop: ContainerHost = { block: "hop1", host: hostOptions({ alias: "bastion" }), keyNames: [], agent: false };
     const config = renderContainerSshConfig([hop, target()], plain);
     expect(block(config, "target")).toContain("LocalCommand echo logged in >&2");
     expect(config.match(/LocalCommand/g)).toHaveLength(2);
     expect(block(config, "hop1").join("\n")).not.toContain("LocalCommand");
   });
 
-  it("uses the forwarded agent when there is one and keeps HostKeyAlias", () => {
-    const config = renderContainerSshConfig([target({ hostKeyAlias: "web-key" })], { agent: true, password: false });
-    expect(config).toContain("  IdentityAgent /run/sshmount/agent.sock\n");
-    expect(block(config, "target")).toEqual(expect.arrayContaining(["IdentitiesOnly no", "HostKeyAlias web-key"]));
+  it("uses the forwarded agent for the hosts that sign with it and keeps HostKeyAlias", () => {
+    const hop: ContainerHost = { block: "hop1", host: { ...host, alias: "edge" }, keyNames: ["hop1_0"], agent: false };
+    const config = renderContainerSshConfig([hop, target({ hostKeyAlias: "web-key" }, [], true)], plain);
+    expect(block(config, "target")).toEqual(
+      expect.arrayContaining(["IdentitiesOnly no", "IdentityAgent /run/sshmount/agent.sock", "HostKeyAlias web-key"]),
+    );
+    expect(block(config, "hop1")).toEqual(expect.arrayContaining(["IdentitiesOnly yes", "IdentityAgent none"]));
+    expect(block(config, "*").join("\n")).not.toContain("IdentityAgent");
   });
 
   it("chains jump hosts with ProxyJump, each with its own keys", () => {
     const hops: ContainerHost[] = [
-      { block: "hop1", host: { ...host, alias: "edge", hostName: "edge.example", port: 22 }, keyNames: ["hop1_0"] },
-      { block: "hop2", host: { ...host, alias: "inner", hostName: "10.0.0.5", user: "ops" }, keyNames: [] },
+      {
+        block: "hop1",
+        host: { ...host, alias: "edge", hostName: "edge.example", port: 22 },
+        keyNames: ["hop1_0"],
+        agent: false,
+      },
+      {
+        block: "hop2",
+        host: { ...host, alias: "inner", hostName: "10.0.0.5", user: "ops" },
+        keyNames: [],
+        agent: false,
+      },
     ];
     const config = renderContainerSshConfig([...hops, target()], plain);
     expect(block(config, "hop1")).not.toContain(expect.stringMatching(/^ProxyJump/));
@@ -82,8 +96,8 @@ describe("renderContainerSshConfig", () => {
   });
 
   it("lets only the target prompt, and only once, when it takes a password", () => {
-    const hop: ContainerHost = { block: "hop1", host: { ...host, alias: "edge" }, keyNames: [] };
-    const config = renderContainerSshConfig([hop, target()], { agent: false, password: true });
+    const hop: ContainerHost = { block: "hop1", host: { ...host, alias: "edge" }, keyNames: [], agent: false };
+    const config = renderContainerSshConfig([hop, target()], { password: true });
     expect(block(config, "target")).toEqual(expect.arrayContaining(["BatchMode no", "NumberOfPasswordPrompts 1"]));
     expect(block(config, "hop1")).not.toContain("BatchMode no");
     expect(block(config, "*")).toContain("BatchMode yes");
