@@ -141,7 +141,7 @@ function hintFor(error: SshmountError): string {
     case "image-build-failed":
       return "Check that Docker can reach the Debian package mirror, then try again. `sshmount logs` is not available until the image builds.";
     case "ssh-config-invalid":
-      return `Fix ${facts.line ? `line ${facts.line}` : "the line OpenSSH complains about"}${facts.file ? ` of ${facts.file}` : ""}; \`ssh -G ${target}\` shows the same error.`;
+      return `Fix ${facts.line ? `line ${facts.line}` : "the line named above"}${facts.file ? ` of ${facts.file}` : ""}, then try again (\`ssh -G ${target}\` shows how OpenSSH reads the config).`;
     case "auth-failed":
       return `Check that \`ssh ${target}\` works in a terminal: load your key into the agent (\`ssh-add\`) or set IdentityFile for this host. If it takes a password, mount with --password-stdin (Raycast asks for it).`;
     case "auth-interactive":
@@ -268,7 +268,7 @@ const raycastAdvice: Record<ErrorKind, (error: SshmountError) => { hint: string;
     actions: [{ type: "retry" }, { type: "check-setup" }],
   }),
   "ssh-config-invalid": ({ facts }) => ({
-    hint: `Press Open SSH Config and fix ${facts.line ? `line ${facts.line}` : "the line OpenSSH complains about"}${facts.file ? ` of ${facts.file}` : ""}, then press Retry.`,
+    hint: `Press Open SSH Config and fix ${facts.line ? `line ${facts.line}` : "the line named above"}${facts.file ? ` of ${facts.file}` : ""}, then press Retry.`,
     actions: [...(facts.file ? [{ type: "open-ssh-config" as const, file: facts.file }] : []), { type: "retry" }],
   }),
   "auth-failed": ({ facts }) => {

@@ -115,7 +115,7 @@ loopback.addAddress("::1", "ipv6");
 function whereToChange(endpoint: EngineEndpoint): string {
   switch (endpoint.source) {
     case "option":
-      return "set the Docker Socket preference (--docker-socket) to the engine's socket on this machine, or leave it empty";
+      return "set the Docker Socket preference to the engine's socket on this machine, or leave it empty";
     case "DOCKER_HOST":
       return "unset DOCKER_HOST, or set it to the engine's socket on this machine (unix:///…)";
     case "context":
