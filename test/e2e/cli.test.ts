@@ -119,7 +119,7 @@ describe("the sshmount CLI, as scripts use it", () => {
     });
     const text = await sshmountCli(world, ["doctor", "--connect", "localhost"]);
     expect(text.stdout).toMatch(/^Reach: .*route direct \(br-[0-9a-f]+\), port 445 open$/m);
-    expect(text.stdout).toMatch(/Finder uses the localhost port: the connection mode is localhost/);
+    expect(text.stdout).toMatch(/Finder uses the localhost port: the connection mode is set to localhost/);
   }, 60_000);
 
   it("remount reconnects the same container, which serves the same share with the same password", async () => {
