@@ -10,6 +10,15 @@ import { createTar, readTar } from "../../helper/docker/archive";
 /** What the scripted server does when a mount container starts; `files` are the container's inputs. */
 export type Behaviour = (files: Map<string, Buffer>) => { lines: string[]; exitCode?: number };
 
+/** A server that refuses the login, offering `methods`: what the entrypoint logs when ssh is turned away. */
+export function refusedLogin(login: string, methods = "publickey"): Behaviour {
+  const denied = `${login}: Permission denied (${methods}).`;
+  return () => ({
+    lines: ["sshmount: connecting", `sshmount: ssh: ${denied}`, `sshmount: error: mount failed: ${denied}`],
+    exitCode: 1,
+  });
+}
+
 export interface FakeContainerRecord {
   id: string;
   name: string;

@@ -7,7 +7,7 @@ import { routeFixtures } from "../fixtures/routes";
 import { osascriptFailures } from "../fixtures/osascript-failures";
 import { osascriptError } from "../raycast/fake-applescript";
 import { render, type Ui } from "../raycast/render";
-import { publishedPort } from "../raycast/fake-engine";
+import { publishedPort, refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
@@ -330,14 +330,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
     world.engine.behaviours.set("pw", (files) =>
       files.get("/etc/sshmount/ssh_password")?.toString() === "s3cret"
         ? { lines: ["sshmount: connecting", "sshmount: ready"] }
-        : {
-            lines: [
-              "sshmount: connecting",
-              "sshmount: ssh: ann@pw.example: Permission denied (publickey,password).",
-              "sshmount: error: mount failed: ann@pw.example: Permission denied (publickey,password).",
-            ],
-            exitCode: 1,
-          },
+        : refusedLogin("ann@pw.example", "publickey,password")(files),
     );
   });
 
@@ -484,14 +477,7 @@ describe("Mount SSH Host: failures and their fixes", () => {
   });
 
   it("turns a refused key into an error page whose text can be copied", async () => {
-    world.engine.behaviours.set("web", () => ({
-      lines: [
-        "sshmount: connecting",
-        "sshmount: ssh: ann@web.example: Permission denied (publickey).",
-        "sshmount: error: mount failed: ann@web.example: Permission denied (publickey).",
-      ],
-      exitCode: 1,
-    }));
+    world.engine.behaviours.set("web", refusedLogin("ann@web.example"));
     const view = await openForm("web");
     await view.action("Mount");
     await settled(view);

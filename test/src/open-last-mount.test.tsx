@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { render } from "../raycast/render";
-import { publishedPort } from "../raycast/fake-engine";
+import { publishedPort, refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 
 jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
@@ -80,14 +80,7 @@ describe("Open Last Mount", () => {
     await mountAs("web", "web");
     [...world.engine.containers.values()][0].running = false;
     world.store.localStorage.set("last-mount", "web");
-    world.engine.behaviours.set("web", () => ({
-      lines: [
-        "sshmount: connecting",
-        "sshmount: ssh: ann@web.example: Permission denied (publickey).",
-        "sshmount: error: mount failed: ann@web.example: Permission denied (publickey).",
-      ],
-      exitCode: 1,
-    }));
+    world.engine.behaviours.set("web", refusedLogin("ann@web.example"));
   };
 
   it("says what went wrong in the HUD a toast becomes when the window is closed", async () => {
