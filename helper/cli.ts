@@ -254,15 +254,20 @@ function listText(mounts: MountInfo[]): string {
   return `${[header, ...rows].map(format).join("\n")}\n`;
 }
 
-/** One line per step on stderr; of an image build only Docker's "Step n/m", which shows it moves. */
-function progressPrinter(io: CliIo) {
+/** One line per step on stderr; of an image build one "Step n/m" line per Dockerfile step, which shows it moves. */
+export function progressPrinter(io: Pick<CliIo, "stderr">) {
   let lastMessage = "";
+  let lastBuild = "";
   return (progress: MountProgress) => {
     if (progress.step === "ready") return;
-    if (progress.message !== lastMessage) io.stderr(`${progress.message}…\n`);
+    if (progress.message !== lastMessage) {
+      io.stderr(`${progress.message}…\n`);
+      lastBuild = "";
+    }
     lastMessage = progress.message;
-    const step = /^Step \d+\/\d+/.exec(progress.detail ?? "")?.[0];
-    if (step) io.stderr(`  ${step}\n`);
+    const build = progress.build ? `Step ${progress.build.current}/${progress.build.total}` : "";
+    if (build && build !== lastBuild) io.stderr(`  ${build}\n`);
+    lastBuild = build;
   };
 }
 

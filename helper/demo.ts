@@ -145,8 +145,12 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const image = await ensureImage(runtime.docker, {
     dir: path.join(runtime.packageRoot, "demo", "sshd"),
     repository: DEMO_IMAGE,
-    onProgress: ({ line }) =>
-      options.onProgress?.({ step: "image", message: "Building the demo server image (first run only)", detail: line }),
+    onProgress: ({ build }) =>
+      options.onProgress?.({
+        step: "image",
+        message: "Building the demo server image (first run only)",
+        ...(build ? { build } : {}),
+      }),
   });
   await ensureNetwork(runtime.docker, options.network ?? runtime.network);
   const running = await ownDemoServer(runtime, serverName);

@@ -28,9 +28,29 @@ export async function contextHash(dir: string): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
+/** Where a build is: instruction `current` of the Dockerfile's `total`. */
+export interface BuildStep {
+  current: number;
+  total: number;
+}
+
 export interface BuildProgress {
   /** One line of build output, e.g. "Step 3/9 : RUN apt-get …". */
   line: string;
+  /** The step the build is at since its latest "Step n/m" line; absent before the first. */
+  build?: BuildStep;
+}
+
+/**
+ * Docker's legacy builder opens each Dockerfile instruction with "Step 3/9 : RUN …". That builder is the
+ * one here: dockerode's buildImage asks for BuildKit only with version "2", which we never pass, and
+ * BuildKit's progress would arrive as protobuf `aux` events instead, which this does not read.
+ */
+export function buildStepOf(line: string): BuildStep | undefined {
+  const match = /^Step (\d{1,4})\/(\d{1,4}) : /.exec(line);
+  if (!match) return undefined;
+  const [current, total] = [Number(match[1]), Number(match[2])];
+  return current >= 1 && current <= total ? { current, total } : undefined;
 }
 
 export interface EnsureImageOptions {
@@ -98,8 +118,12 @@ export async function ensureImage(docker: Docker, options: EnsureImageOptions): 
     { context: options.dir, src: await contextFiles(options.dir) },
     { t: tag, labels: { [IMAGE_LABEL]: options.repository }, rm: true, forcerm: true, abortSignal: options.signal },
   );
+  let build: BuildStep | undefined;
   try {
-    await followBuild(docker, stream, (line) => options.onProgress?.({ line }));
+    await followBuild(docker, stream, (line) => {
+      build = buildStepOf(line) ?? build;
+      options.onProgress?.({ line, ...(build ? { build } : {}) });
+    });
   } finally {
     // An aborted build's stream fails with "aborted" (or merely closes): the abort is what happened.
     options.signal?.throwIfAborted();

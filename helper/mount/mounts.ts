@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { createTar } from "../docker/archive";
 import { containerLogs, holdStdin, isNotFound, readContainerFile, removeContainer } from "../docker/containers";
 import { engineAcceptsConnections } from "../docker/engine";
-import { ensureImage } from "../docker/image";
+import { ensureImage, type BuildStep } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
 import { detectRuntime, type RuntimeKind } from "../docker/runtime-kind";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
@@ -65,14 +65,18 @@ export interface MountInfo {
   error?: string;
 }
 
+/**
+ * "ready" comes once the mount exists for good: cancelling after it leaves the mount in place. Clients
+ * show the result they are handed next instead of its message; it is the one point to tell that apart.
+ */
 export type MountStep = "docker" | "image" | "network" | "connecting" | "ready";
 
 export interface MountProgress {
   step: MountStep;
   /** A sentence for a toast title or a terminal line; it changes when the work does. */
   message: string;
-  /** The latest line of a long step, e.g. Docker's "Step 3/9 : RUN …" while an image builds. */
-  detail?: string;
+  /** While the image builds: the Dockerfile step it is at, e.g. 3 of 9 (Docker's "Step 3/9 : RUN …"). */
+  build?: BuildStep;
 }
 
 export interface MountOptions {
@@ -408,8 +412,8 @@ async function mountTarget(
   remotePathInput: string,
   options: MountOptions,
 ): Promise<MountInfo> {
-  const progress = (step: MountStep, message: string, detail?: string) =>
-    options.onProgress?.({ step, message, detail });
+  const progress = (step: MountStep, message: string, build?: BuildStep) =>
+    options.onProgress?.({ step, message, ...(build ? { build } : {}) });
   validateMountRequest(alias, remotePathInput, options.name);
   const remotePath = normalizeRemotePath(remotePathInput);
   const sshConfig = options.sshConfig ? path.resolve(options.sshConfig) : "";
@@ -441,7 +445,7 @@ async function mountTarget(
   const image = await ensureImage(runtime.docker, {
     dir: runtime.mountImageDir,
     repository: MOUNT_IMAGE,
-    onProgress: ({ line }) => progress("image", "Building the container image (first run only)", line),
+    onProgress: ({ build }) => progress("image", "Building the container image (first run only)", build),
     signal: options.signal,
   });
   checkAborted(options.signal);

@@ -32,9 +32,9 @@ function offersPassword(error: unknown): boolean {
   );
 }
 
-/** Docker's "Step 3/9 : RUN …" while the image builds: enough to show it moves. */
-function stepOf(progress: MountProgress): string | undefined {
-  return /^Step \d+\/\d+/.exec(progress.detail ?? "")?.[0];
+/** The Dockerfile step while the image builds: enough to show it moves. */
+function stepOf({ build }: MountProgress): string | undefined {
+  return build ? `Step ${build.current}/${build.total}` : undefined;
 }
 
 /** The fingerprint in a confirm dialog: nothing is trusted unless the user compared it and said so. */

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
-import { cleansUpOnCancel, main, parseCli, verbUsage } from "../../helper/cli";
+import { cleansUpOnCancel, main, parseCli, progressPrinter, verbUsage } from "../../helper/cli";
 import { FLAGS, VERBS, verbSpec } from "../../helper/cli-spec";
 import { completionScript } from "../../helper/completion";
 import { readHiddenLine } from "../../helper/password-prompt";
@@ -346,5 +346,41 @@ describe("shell completion", () => {
       for (const verb of VERBS) expect(script).toContain(verb.name);
       for (const flag of FLAGS) expect(script).toMatch(new RegExp(`(--|-l )${flag.name}\\b`));
     }
+  });
+});
+
+describe("progressPrinter", () => {
+  it("prints each message once and each build step once, from the numbers; never the ready event", () => {
+    let stderr = "";
+    const print = progressPrinter({ stderr: (text) => (stderr += text) });
+    const building = "Building the container image (first run only)";
+    print({ step: "docker", message: "Checking Docker" });
+    print({ step: "image", message: building });
+    print({ step: "image", message: building, build: { current: 1, total: 3 } });
+    print({ step: "image", message: building, build: { current: 1, total: 3 } });
+    print({ step: "image", message: building, build: { current: 2, total: 3 } });
+    print({ step: "image", message: building, build: { current: 3, total: 3 } });
+    print({
+      step: "image",
+      message: "Building the demo server image (first run only)",
+      build: { current: 3, total: 3 },
+    });
+    print({ step: "network", message: "Preparing the network" });
+    print({ step: "connecting", message: "Connecting to web" });
+    print({ step: "ready", message: "Mounted" });
+    expect(stderr).toBe(
+      [
+        "Checking Docker…",
+        `${building}…`,
+        "  Step 1/3",
+        "  Step 2/3",
+        "  Step 3/3",
+        "Building the demo server image (first run only)…",
+        "  Step 3/3",
+        "Preparing the network…",
+        "Connecting to web…",
+        "",
+      ].join("\n"),
+    );
   });
 });

@@ -1,8 +1,10 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
-import { contextFiles, contextHash } from "../../../helper/docker/image";
+import type Docker from "dockerode";
+import { buildStepOf, contextFiles, contextHash, ensureImage, type BuildProgress } from "../../../helper/docker/image";
 
 describe("contextHash", () => {
   it("changes with any edit, exec bit or new file, and not otherwise", async () => {
@@ -24,6 +26,88 @@ describe("contextHash", () => {
 
     await fs.writeFile(path.join(dir, "extra"), "");
     expect(await contextHash(dir)).not.toBe(edited);
+    await fs.rm(dir, { recursive: true });
+  });
+});
+
+describe("buildStepOf", () => {
+  // Docker's legacy builder as POST /build streams it, trimmed as followBuild does: the first and last
+  // steps and all the other lines as Docker Engine 20.10.24 here sent them for the ensureImage Dockerfile
+  // below (and one with ENV); the apt-get one in the same shape, with a longer Dockerfile's numbers.
+  it.each([
+    ["Step 1/3 : FROM debian:bookworm-slim", { current: 1, total: 3 }],
+    [
+      "Step 3/9 : RUN apt-get update && apt-get install -y --no-install-recommends sshfs samba",
+      { current: 3, total: 9 },
+    ],
+    ["Step 12/12 : ENV A=b", { current: 12, total: 12 }],
+  ])("%s", (line, step) => {
+    expect(buildStepOf(line)).toEqual(step);
+  });
+
+  it.each([
+    "---> Running in 410172e259ee",
+    "Removing intermediate container 410172e259ee",
+    "---> 799c70743b48",
+    "Successfully built ad1b60d0a7ce",
+    "Successfully tagged i-structure-probe:1",
+    "Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]",
+    "echo Step 3/9 : RUN",
+    "Step 10/9 : RUN x",
+    "Step 0/9 : RUN x",
+    "Step 3/9: RUN x",
+  ])("%s is no step", (line) => {
+    expect(buildStepOf(line)).toBeUndefined();
+  });
+});
+
+describe("ensureImage", () => {
+  it("reports each line with the step the build is at since the latest Step line", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-ctx-"));
+    await fs.writeFile(path.join(dir, "Dockerfile"), "FROM debian:bookworm-slim\nRUN true\n");
+    // The events Docker Engine 20.10.24 sent dockerode's followProgress for this Dockerfile, in order.
+    const events = [
+      { stream: "Step 1/2 : FROM debian:bookworm-slim" },
+      { stream: "\n" },
+      { stream: " ---> 799c70743b48\n" },
+      { stream: "Step 2/2 : RUN true" },
+      { stream: "\n" },
+      { stream: " ---> Running in 410172e259ee\n" },
+      { stream: "Removing intermediate container 410172e259ee\n" },
+      { stream: " ---> 95f9bb58b4a9\n" },
+      { aux: { ID: "sha256:95f9bb58b4a9f10501f1807575811f9c6a6d203927a685a270c871b2593e35cf" } },
+      { stream: "Successfully built 95f9bb58b4a9\n" },
+    ];
+    const docker = {
+      getImage: () => ({ inspect: () => Promise.reject(new Error("no such image")) }),
+      buildImage: async () => Readable.from([]),
+      listImages: async () => [],
+      modem: {
+        followProgress: (
+          _stream: unknown,
+          done: (error: Error | null, all: object[]) => void,
+          each: (event: object) => void,
+        ) => {
+          events.forEach(each);
+          done(null, events);
+        },
+      },
+    } as unknown as Docker;
+    const seen: BuildProgress[] = [];
+    await expect(
+      ensureImage(docker, { dir, repository: "sshmount-test", onProgress: (progress) => seen.push(progress) }),
+    ).resolves.toMatchObject({ built: true });
+    const one = { current: 1, total: 2 };
+    const two = { current: 2, total: 2 };
+    expect(seen).toEqual([
+      { line: "Step 1/2 : FROM debian:bookworm-slim", build: one },
+      { line: "---> 799c70743b48", build: one },
+      { line: "Step 2/2 : RUN true", build: two },
+      { line: "---> Running in 410172e259ee", build: two },
+      { line: "Removing intermediate container 410172e259ee", build: two },
+      { line: "---> 95f9bb58b4a9", build: two },
+      { line: "Successfully built 95f9bb58b4a9", build: two },
+    ]);
     await fs.rm(dir, { recursive: true });
   });
 });
