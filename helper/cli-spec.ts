@@ -39,7 +39,7 @@ export interface FlagSpec {
   check?: (value: string) => string | undefined;
 }
 
-export const CONNECT_MODES = ["auto", "bridge", "localhost"] as const;
+const CONNECT_MODES = ["auto", "bridge", "localhost"] as const;
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 
 export const VERBS = [
@@ -171,8 +171,6 @@ export const FLAGS = [
     verbs: ["hosts", "mount", "list", "remount", "unmount", "open", "doctor", "demo"],
   },
 ] as const satisfies readonly (FlagSpec & { verbs: readonly VerbName[] })[];
-
-export type FlagName = (typeof FLAGS)[number]["name"];
 
 type ValueOf<Type> = Type extends "boolean" ? boolean : Type extends "list" ? string[] | undefined : string | undefined;
 

@@ -11,7 +11,7 @@ import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mount
 import { cacheDir, type Runtime } from "./runtime";
 
 export const DEMO_IMAGE = "sshmount-demo-sshd";
-export const DEMO_ROLE = "demo-server";
+const DEMO_ROLE = "demo-server";
 
 export interface DemoServerOptions {
   /** Container name, also the host name other containers on the network reach it by. */
@@ -48,7 +48,7 @@ export interface DemoServer {
   hostPublicKey: string;
 }
 
-export function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): string {
+function defaultDemoStateDir(runtime: Pick<Runtime, "env" | "home">): string {
   return path.join(cacheDir(runtime), "demo");
 }
 
@@ -196,16 +196,16 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
 }
 
-export async function stopDemoServer(runtime: Runtime, serverName = "sshmount-demo-server"): Promise<void> {
+async function stopDemoServer(runtime: Runtime, serverName = "sshmount-demo-server"): Promise<void> {
   if (await ownDemoServer(runtime, serverName)) await removeContainer(runtime.docker.getContainer(serverName));
 }
 
-export const DEMO_MOUNT_NAME = "demo";
+const DEMO_MOUNT_NAME = "demo";
 
 /** `sshmount demo`: the demo server, mounted as "demo". */
 export async function demo(
   runtime: Runtime,
-  options: Pick<MountOptions, "onProgress" | "probe" | "signal"> = {},
+  options: Pick<MountOptions, "onProgress" | "signal"> = {},
 ): Promise<MountInfo> {
   const server = await startDemoServer(runtime, { onProgress: options.onProgress });
   try {

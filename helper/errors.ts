@@ -220,7 +220,7 @@ const fileCodes: Record<string, string> = {
  * Node's own errors for a file (fs: `path` and a syscall such as "open") or a program (spawn: syscall
  * "spawn X") that a caller did not translate, as the typed error they are instead of internal noise.
  */
-export function fromSystemError(error: unknown): SshmountError | undefined {
+function fromSystemError(error: unknown): SshmountError | undefined {
   const { code, syscall, path: file } = (error ?? {}) as { code?: string; syscall?: string; path?: string };
   if (typeof code !== "string" || typeof syscall !== "string" || typeof file !== "string") return undefined;
   if (syscall.startsWith("spawn")) {

@@ -33,7 +33,7 @@ function checkShare(share: FinderShare): void {
 }
 
 /** The smb:// URL Finder mounts: the user but never the password, no port when it is 445. */
-export function shareUrl(share: Pick<FinderShare, "host" | "port" | "share" | "user">): string {
+function shareUrl(share: Pick<FinderShare, "host" | "port" | "share" | "user">): string {
   return smbUrl(share, share.user, share.share);
 }
 

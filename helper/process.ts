@@ -27,7 +27,7 @@ export type CommandRunner = (file: string, args: readonly string[], options?: Ru
  * Raycast starts extensions with a minimal PATH that lacks Homebrew, so the directories where ssh,
  * docker helpers and macOS tools live are always appended.
  */
-export function searchPath(env: NodeJS.ProcessEnv = process.env): string {
+function searchPath(env: NodeJS.ProcessEnv = process.env): string {
   const standard = ["/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"];
   const own = (env.PATH ?? "").split(":").filter(Boolean);
   return [...new Set([...own, ...standard])].join(":");

@@ -41,7 +41,7 @@ export interface Runtime {
 }
 
 /** Walks up from this module to the folder with assets/container/Dockerfile: the same code runs from helper/ and bin/. */
-export function findPackageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
+function findPackageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
   let dir = start;
   for (;;) {
     if (fs.existsSync(path.join(dir, "assets", "container", "Dockerfile"))) return dir;

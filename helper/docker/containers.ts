@@ -3,7 +3,7 @@ import type Docker from "dockerode";
 import { readTar } from "./archive";
 
 /** Docker multiplexes stdout and stderr of a non-TTY container into 8-byte-headed frames. */
-export function demuxLogs(buffer: Buffer): string {
+function demuxLogs(buffer: Buffer): string {
   const chunks: Buffer[] = [];
   let offset = 0;
   while (offset + 8 <= buffer.length) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import type Docker from "dockerode";
 import { SshmountError } from "../errors";
 
-export const IMAGE_LABEL = "sshmount.image";
+const IMAGE_LABEL = "sshmount.image";
 
 /** Every file of a build context, relative and sorted, so the hash does not depend on directory order. */
 export async function contextFiles(dir: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 
-export const DEFAULT_NETWORK = "sshmount";
+const DEFAULT_NETWORK = "sshmount";
 
 export function networkName(env: NodeJS.ProcessEnv = process.env): string {
   return env.SSHMOUNT_NETWORK || DEFAULT_NETWORK;

@@ -19,7 +19,7 @@ export interface ScannedHostKey extends PresentedHostKey {
 const SCAN_TIMEOUT_MS = 90_000;
 
 /** Where container/hostkey-scan.sh writes the key it found: its only result, never its log. */
-export const SCAN_RESULT_FILE = "/run/sshmount-hostkey";
+const SCAN_RESULT_FILE = "/run/sshmount-hostkey";
 
 /** The host key types OpenSSH 9.2 accepts from a server by default. */
 const HOST_KEY_TYPES = new Set([

@@ -47,7 +47,7 @@ export interface InputFiles {
  * The prompt ssh shows for this host's password: "user@host's password:" or "(user@host) Password:",
  * where host is the HostKeyAlias when there is one.
  */
-export function passwordPromptTarget(host: SshHostOptions): string {
+function passwordPromptTarget(host: SshHostOptions): string {
   return `${host.user}@${host.hostKeyAlias ?? host.hostName}`;
 }
 

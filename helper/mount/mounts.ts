@@ -11,7 +11,7 @@ import { ensureNetwork } from "../docker/network";
 import { detectRuntime, type RuntimeKind } from "../docker/runtime-kind";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { SshmountError } from "../errors";
-import { reachShare, smbUrl, type ConnectionChoice, type ProbeResult } from "../reach";
+import { reachShare, smbUrl, type ConnectionChoice } from "../reach";
 import type { Runtime } from "../runtime";
 import { classifySshFailure } from "../ssh/classify";
 import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
@@ -86,8 +86,6 @@ export interface MountOptions {
   onProgress?: (progress: MountProgress) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Overrides the reachability probe (tests; issue D's detection). */
-  probe?: (host: string, port: number) => Promise<ProbeResult>;
   /** The target's ssh login password (CLI --password-stdin, the Raycast password field). */
   password?: string;
   /**
@@ -206,11 +204,7 @@ function sameTarget(labels: Record<string, string>, alias: string, remotePath: s
   );
 }
 
-async function describe(
-  runtime: Runtime,
-  id: string,
-  options: { password?: boolean; probe?: MountOptions["probe"] } = {},
-): Promise<MountInfo> {
+async function describe(runtime: Runtime, id: string, options: { password?: boolean } = {}): Promise<MountInfo> {
   const container = runtime.docker.getContainer(id);
   const info = await container.inspect();
   const labels = info.Config.Labels ?? {};
@@ -225,7 +219,6 @@ async function describe(
         platform: runtime.platform,
         run: runtime.run,
         mode: runtime.connection,
-        probe: options.probe,
       })
     : undefined;
   const endpoint = reach?.endpoint;
@@ -432,7 +425,7 @@ async function mountTarget(
   if (same) {
     await bringUp(runtime, runtime.docker.getContainer(same.Id), same.State, false, host, remotePath, options);
     progress("ready", "Mounted");
-    return describe(runtime, same.Id, { password: true, probe: options.probe });
+    return describe(runtime, same.Id, { password: true });
   }
   const taken = new Set(existing.map((summary) => summary.Labels[LABEL.name]));
   if (options.name !== undefined && taken.has(options.name)) {
@@ -620,7 +613,7 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
     lifeline.close();
     if (guard.fired) throw cancelled();
     options.onProgress?.({ step: "ready", message: "Mounted" });
-    return await describe(runtime, container.id, { password: true, probe: options.probe });
+    return await describe(runtime, container.id, { password: true });
   } catch (error) {
     lifeline?.close();
     // An engine that went away cannot remove anything: the next list or mount sweeps it (abandoned()).
@@ -637,11 +630,11 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
   }
 }
 
-export async function list(runtime: Runtime, options: Pick<MountOptions, "probe"> = {}): Promise<MountInfo[]> {
+export async function list(runtime: Runtime): Promise<MountInfo[]> {
   const containers = await managedContainers(runtime.docker);
   const mounts = await Promise.all(
     containers.map((summary) =>
-      describe(runtime, summary.Id, options).catch((error) => {
+      describe(runtime, summary.Id).catch((error) => {
         // Removed while we looked: it is simply not a mount any more.
         if (isNotFound(error) || (error instanceof SshmountError && error.kind === "not-found")) return undefined;
         throw error;
@@ -723,7 +716,7 @@ export async function remount(runtime: Runtime, name: string, options: MountOpti
     bringUp(runtime, container, summary.State, true, host, labels[LABEL.remotePath] ?? "", options),
   );
   options.onProgress?.({ step: "ready", message: "Mounted" });
-  return describe(runtime, summary.Id, { password: true, probe: options.probe });
+  return describe(runtime, summary.Id, { password: true });
 }
 
 export async function unmount(runtime: Runtime, name: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { SshmountError } from "../errors";
 import { hasControlCharacters, quoted } from "../text";
 
-export const CONTAINER_PREFIX = "sshmount-";
+const CONTAINER_PREFIX = "sshmount-";
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** Section names Samba gives a meaning of its own: a share so named would not be served. */
 const reservedNames = new Set(["global", "homes", "printers"]);

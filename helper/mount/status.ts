@@ -1,7 +1,7 @@
 export type MountStatus = "starting" | "ready" | "reconnecting" | "error" | "stopped";
 
 /** The lines container/entrypoint.sh prints about itself; everything else in the log is smbd's. */
-export const LOG_PREFIX = "sshmount: ";
+const LOG_PREFIX = "sshmount: ";
 
 export type EntrypointEvent =
   | { type: "connecting" }
@@ -11,7 +11,7 @@ export type EntrypointEvent =
   | { type: "ssh"; text: string }
   | { type: "error"; text: string };
 
-export function parseLogLine(line: string): EntrypointEvent | undefined {
+function parseLogLine(line: string): EntrypointEvent | undefined {
   if (!line.startsWith(LOG_PREFIX)) return undefined;
   const body = line.slice(LOG_PREFIX.length);
   if (body === "connecting" || body === "ready" || body === "reconnecting" || body === "stopped") return { type: body };

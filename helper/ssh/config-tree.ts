@@ -28,8 +28,8 @@ const MAX_INCLUDE_DEPTH = 16;
 /** All distinct files together, so what we keep of them between includes is bounded too. */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** Reads as OpenSSH makes them, a file included twice counting twice: this is what each `ssh -G` costs. */
-export const MAX_CONFIG_READS = 1024;
-export const MAX_READ_MS = 5_000;
+const MAX_CONFIG_READS = 1024;
+const MAX_READ_MS = 5_000;
 
 /** What OpenSSH does with a config path that is not a regular file, in words for the user. */
 function notAFile(info: Stats): string | undefined {

@@ -3,7 +3,7 @@ import { hasControlCharacters } from "../text";
 import type { SshHostOptions } from "./options";
 
 /** Where the mount container expects its inputs (the contract with container/entrypoint.sh). */
-export const CONTAINER_INPUT_DIR = "/etc/sshmount";
+const CONTAINER_INPUT_DIR = "/etc/sshmount";
 export const CONTAINER_AGENT_SOCKET = "/run/sshmount/agent.sock";
 export const CONTAINER_HOST_ALIAS = "target";
 /** What the target's ssh prints on stderr once logged in, before any output of the session. */

@@ -153,7 +153,7 @@ export function toHostOptions(
 }
 
 /** OpenSSH prints "FILE: line N: reason" (or "FILE line N: reason" for quoting errors). */
-export function parseConfigErrorLocation(message: string): { file?: string; line?: number } {
+function parseConfigErrorLocation(message: string): { file?: string; line?: number } {
   const match = /^(.*?):? line (\d+): /.exec(message) ?? /^(.*?): terminating/.exec(message);
   if (!match) return {};
   return { file: match[1], ...(match[2] ? { line: Number(match[2]) } : {}) };

@@ -11,7 +11,7 @@ import { unmount } from "../../helper/index";
 import { DEMO_IMAGE, startDemoServer, type DemoServer, type DemoServerOptions } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
 import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/mounts";
-import { containerLogs, removeContainer } from "../../helper/docker/containers";
+import { removeContainer } from "../../helper/docker/containers";
 import { createRuntime, type HelperOptions, type Runtime } from "../../helper/runtime";
 
 const execFileAsync = promisify(execFile);
@@ -203,10 +203,6 @@ export function q(name: string): string {
 export async function sha256(file: string): Promise<string> {
   const { stdout } = await execFileAsync("sha256sum", [file], { encoding: "utf8" });
   return stdout.split(" ")[0];
-}
-
-export async function logsOf(runtime: Runtime, name: string): Promise<string> {
-  return containerLogs(runtime.docker.getContainer(name)).catch(() => "(no logs)");
 }
 
 /** Polls `check` until it returns true; false when `ms` passed first. */

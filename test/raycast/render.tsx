@@ -159,10 +159,6 @@ function NavigationRoot({
   );
 }
 
-export function textOf(node: Node): string {
-  return node.text ?? node.children.map(textOf).join("");
-}
-
 function walk(node: Node, visit: (node: Node) => void) {
   visit(node);
   node.children.forEach((child) => walk(child, visit));
