@@ -18,7 +18,7 @@ export interface ScannedHostKey extends PresentedHostKey {
 /** Every hop waits at most ConnectTimeout (≤ 20 s); this bounds the whole scan. */
 const SCAN_TIMEOUT_MS = 90_000;
 
-/** Where container/hostkey-scan.sh writes the key it found: its only result, never its log. */
+/** Where assets/container/hostkey-scan.sh writes the key it found: its only result, never its log. */
 const SCAN_RESULT_FILE = "/run/sshmount-hostkey";
 
 /** The host key types OpenSSH 9.2 accepts from a server by default. */

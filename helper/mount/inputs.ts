@@ -84,7 +84,7 @@ export function buildScanInputFiles(inputs: InputFiles): ArchiveEntry[] {
 }
 
 /**
- * The files a mount container starts from (see container/entrypoint.sh): ssh config, known_hosts, the
+ * The files a mount container starts from (see assets/container/entrypoint.sh): ssh config, known_hosts, the
  * identity files ssh -G names that exist, are private keys and need no passphrase (with their
  * certificates), the SMB password and, for password logins, the ssh password. All root-owned and 0600,
  * because ssh refuses keys other users could read. A host uses the agent only where ssh would: not with

@@ -1,6 +1,6 @@
 export type MountStatus = "starting" | "ready" | "reconnecting" | "error" | "stopped";
 
-/** The lines container/entrypoint.sh prints about itself; everything else in the log is smbd's. */
+/** The lines assets/container/entrypoint.sh prints about itself; everything else in the log is smbd's. */
 const LOG_PREFIX = "sshmount: ";
 
 export type EntrypointEvent =

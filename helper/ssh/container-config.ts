@@ -2,7 +2,7 @@ import { SshmountError } from "../errors";
 import { hasControlCharacters } from "../text";
 import type { SshHostOptions } from "./options";
 
-/** Where the mount container expects its inputs (the contract with container/entrypoint.sh). */
+/** Where the mount container expects its inputs (the contract with assets/container/entrypoint.sh). */
 const CONTAINER_INPUT_DIR = "/etc/sshmount";
 export const CONTAINER_AGENT_SOCKET = "/run/sshmount/agent.sock";
 export const CONTAINER_HOST_ALIAS = "target";

@@ -11,7 +11,7 @@ import { createWorld, smbTargetOf, smb, sshmountCli, type World } from "./harnes
 const execFileAsync = promisify(execFile);
 
 /**
- * Issue B end to end: jump hosts, password logins, locked keys and host keys, each against real
+ * End to end: jump hosts, password logins, locked keys and host keys, each against real
  * OpenSSH servers. The target "inner" sits on a network only the jump host joins, so the mount
  * container can reach it through "jump" and no other way.
  */
@@ -248,7 +248,7 @@ describe("an encrypted key and no agent", () => {
 });
 
 /**
- * Issue H: a server controls the text of its login banner (and anything its account prints), so none of
+ * A server controls the text of its login banner (and anything its account prints), so none of
  * it may decide what the user is asked to trust. "hostile" prints a banner that says "Host key
  * verification failed" and then, after a carriage return, a line shaped like the host-key scan's
  * result; it also lets anyone in without credentials, so even a scan that logs in nowhere gets past it.

@@ -10,7 +10,7 @@ import { createRuntime, mountImageDir } from "../../helper/runtime";
 import { repoRoot } from "./harness";
 
 /**
- * Issue G: Raycast's store builds the extension with a plain `ray build` on the committed tree and ships
+ * Raycast's store builds the extension with a plain `ray build` on the committed tree and ships
  * only the bundle's assets/. The bundle is built here exactly so, or taken from SSHMOUNT_BUNDLE (a bundle
  * directory already built, as .ci/run does), and the extension's image is built from it as Raycast runs it.
  */

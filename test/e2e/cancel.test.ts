@@ -12,7 +12,7 @@ import { containerName } from "../../helper/mount/naming";
 import { createWorld, repoRoot, smb, type World } from "./harness";
 
 /**
- * Issue G item 6: leaving mid-mount (Raycast unloading the command, Ctrl-C in the CLI) aborts the
+ * Leaving mid-mount (Raycast unloading the command, Ctrl-C in the CLI) aborts the
  * mount's signal, and nothing it made may outlive the rejection, whatever stage it was at. Every check
  * asks the engine directly, with no list or mount in between that would sweep leftovers (abandoned()).
  */
@@ -301,7 +301,7 @@ describe("a process killed right after the abort", () => {
 });
 
 /**
- * Issue G item 6, the part no abort reaches: the process dies mid-mount without aborting. The
+ * The part no abort reaches: the process dies mid-mount without aborting. The
  * container's stdin is the helper's attach connection, so the engine closes it with the process and
  * the entrypoint stops before it serves; the next list removes what is left (abandoned()).
  */

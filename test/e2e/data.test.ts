@@ -13,7 +13,7 @@ import { createWorld, q, sha256, smb, smbTargetOf, type World } from "./harness"
 
 const execFileAsync = promisify(execFile);
 
-/** Issue F: data arrives whole, credentials stay per mount, and hostile names reach no shell. */
+/** Data arrives whole, credentials stay per mount, and hostile names reach no shell. */
 let world: World;
 beforeAll(async () => {
   world = await createWorld("data");

@@ -9,7 +9,7 @@ import { createRuntime } from "../../helper/runtime";
 import { createWorld, repoRoot, smb, smbTargetOf, within, type World } from "./harness";
 import { createOwnEngine, type OwnEngine } from "./own-engine";
 
-/** Issue F: the engine itself restarts, or goes away in the middle of a mount. */
+/** The engine itself restarts, or goes away in the middle of a mount. */
 let engine: OwnEngine;
 let world: World;
 beforeAll(async () => {

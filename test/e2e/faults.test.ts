@@ -10,7 +10,7 @@ import { createWorld, sha256, smb, smbTargetOf, within, type World } from "./har
 
 const execFileAsync = promisify(execFile);
 
-/** Issue F, faults: a server that restarts, hangs or drops off the network; a mount container that restarts. */
+/** Faults: a server that restarts, hangs or drops off the network; a mount container that restarts. */
 let world: World;
 beforeAll(async () => {
   world = await createWorld("faults");

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { DIRECT_ROUTING_OPTIONS, ensureNetwork } from "../../helper/docker/network";
 import { createRuntime } from "../../helper/runtime";
 
-/** Issue D, item 2, against the real engine: the mount network allows direct routing where it can. */
+/** Against the real engine: the mount network allows direct routing where it can. */
 const runtime = await createRuntime({});
 const names: string[] = [];
 const fresh = () => {

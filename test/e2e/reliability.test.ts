@@ -10,7 +10,7 @@ import { createWorld, smb, smbTargetOf, type World } from "./harness";
 
 const execFileAsync = promisify(execFile);
 
-/** Issue F, first items: many mounts at once, many cycles, and nothing reachable from the LAN. */
+/** Many mounts at once, many cycles, and nothing reachable from the LAN. */
 let world: World;
 beforeAll(async () => {
   world = await createWorld("rel");

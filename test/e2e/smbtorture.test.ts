@@ -10,7 +10,7 @@ import { probeTcp } from "../../helper/reach";
 import { createWorld, smbTargetOf, withAuthFile, type SmbTarget, type World } from "./harness";
 
 /**
- * Issue F: Samba's own smbtorture smb2 tests against a mount's share and, in the same run, against the
+ * Samba's own smbtorture smb2 tests against a mount's share and, in the same run, against the
  * same smbd with the product's smb.conf serving a plain local folder. Whatever differs between the two
  * is what sshfs and SFTP change, and each such test must be listed below with the reason.
  *

@@ -1,6 +1,6 @@
 /**
  * A stand-in for dockerode at the helper's boundary: an in-memory engine whose mount containers speak
- * the entrypoint's log protocol (container/entrypoint.sh) as a scripted server would answer. The helper
+ * the entrypoint's log protocol (assets/container/entrypoint.sh) as a scripted server would answer. The helper
  * above it is the real one: it resolves hosts with the real ssh -G, builds the real input files and
  * parses these logs as it parses a real container's.
  */
@@ -155,7 +155,7 @@ class FakeContainer {
 
   /**
    * A hijacked stdin attach. Closing it is EOF on the container's stdin, at which the entrypoint of a
-   * first run that has not said "ready" stops (container/entrypoint.sh).
+   * first run that has not said "ready" stops (assets/container/entrypoint.sh).
    */
   async attach(options: { stream?: boolean; stdin?: boolean; hijack?: boolean }) {
     const record = this.record;
@@ -232,7 +232,6 @@ class FakeContainer {
   }
 }
 
-/** The dockerode surface the helper uses, over engine(). */
 /** What `docker build` streams for the mount image, one JSON event per line, as the engine sends them. */
 const buildEvents = [
   { stream: "Step 1/3 : FROM debian:bookworm-slim\n" },
@@ -241,6 +240,7 @@ const buildEvents = [
   { stream: "Successfully built 0123456789ab\n" },
 ];
 
+/** The dockerode surface the helper uses, over engine(). */
 export default class FakeDocker {
   modem = {
     followProgress: (

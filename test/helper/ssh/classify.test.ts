@@ -23,7 +23,7 @@ describe("classifySshFailure", () => {
   });
 
   it("reads a prompt our askpass refused as a second factor, before ssh's own denial", () => {
-    // The first line is container/askpass.sh's own; the second is what ssh prints when no method is left.
+    // The first line is assets/container/askpass.sh's own; the second is what ssh prints when no method is left.
     const lines = [
       "sshmount-askpass: refused prompt: Verification code: ",
       "demo@172.18.0.2: Permission denied (keyboard-interactive).",
