@@ -137,17 +137,22 @@ describe("leaving mid-mount", () => {
     await fs.writeFile(path.join(context, "Dockerfile"), `FROM ${base.tag}\nRUN ${marker}\n`);
     const controller = new AbortController();
     let abortedAt = 0;
+    const steps: string[] = [];
     const building = ensureImage(docker, {
       dir: context,
       repository: `sshmount-e2e-${world.id}`,
       signal: controller.signal,
-      onProgress: ({ line }) => {
-        if (!line.includes(marker) || abortedAt) return;
+      // The engine's own "Step 2/3 : RUN sleep …", read as numbers: the RUN is under way (the engine
+      // counts the labels of the build as a third step, LABEL, after it).
+      onProgress: ({ build }) => {
+        if (build && steps.at(-1) !== `${build.current}/${build.total}`) steps.push(`${build.current}/${build.total}`);
+        if (build?.current !== 2 || abortedAt) return;
         abortedAt = performance.now();
         setTimeout(() => controller.abort(), 500);
       },
     });
     await expect(building).rejects.toMatchObject({ name: "AbortError" });
+    expect(steps).toEqual(["1/3", "2/3"]);
     expect(performance.now() - abortedAt).toBeLessThan(5000);
     const buildContainers = async () =>
       (await docker.listContainers({ all: true })).filter((info) => info.Command.includes(marker));
