@@ -226,6 +226,12 @@ describe("Mount SSH Host: mounting", () => {
       title: "Building the container image (first run only)",
       message: "Step 2/3",
     });
+    // Each step once, in order, and the last one stays through the lines after it ("Successfully built").
+    const messages = states
+      .filter((state) => state.title === "Building the container image (first run only)")
+      .map((state) => state.message)
+      .filter((message, index, all) => index === 0 || message !== all[index - 1]);
+    expect(messages).toStrictEqual([undefined, "Step 1/3", "Step 2/3", "Step 3/3"]);
     expect(lastToast()?.title).toBe("Mounted web");
     expect(world.engine.images.size).toBe(1);
   });
