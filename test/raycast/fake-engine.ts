@@ -58,6 +58,8 @@ export interface FakeContainerRecord {
   /** The permission bits each file had in the archive the helper put there. */
   modes: Map<string, number>;
   running: boolean;
+  /** Started at least once: Docker lists a container never started as "created". */
+  started: boolean;
   exitCode: number;
   log: string;
   healthy: boolean;
@@ -125,6 +127,10 @@ function smbBinding(record: FakeContainerRecord): { HostIp?: string; HostPort?: 
   return record.request.HostConfig?.PortBindings?.["445/tcp"]?.[0];
 }
 
+function state(record: FakeContainerRecord): string {
+  return record.running ? "running" : record.started ? "exited" : "created";
+}
+
 /** Docker binds every address when a port binding names none. */
 const boundIp = (binding: { HostIp?: string }) => binding.HostIp || "0.0.0.0";
 
@@ -187,7 +193,7 @@ class FakeContainer {
         Restarting: false,
         Paused: false,
         ExitCode: record.exitCode,
-        Status: record.running ? "running" : "exited",
+        Status: state(record),
         ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
       },
       NetworkSettings: {
@@ -243,6 +249,7 @@ class FakeContainer {
 
   async start() {
     const record = this.record;
+    record.started = true;
     if (record.entrypoint?.some((part) => part.includes("sshmount-hostkey"))) {
       const line = engine().hostKeyScan;
       record.files.set("/run/sshmount-hostkey", Buffer.from(line ? `${line}\n` : ""));
@@ -354,7 +361,7 @@ export default class FakeDocker {
         Names: [`/${record.name}`],
         Labels: record.labels,
         Created: record.created,
-        State: record.running ? "running" : "exited",
+        State: state(record),
         Ports: Object.entries(record.request.HostConfig?.PortBindings ?? {}).flatMap(([port, bindings]) =>
           bindings.map((binding) => ({
             IP: boundIp(binding),
@@ -390,6 +397,7 @@ export default class FakeDocker {
       files: new Map(),
       modes: new Map(),
       running: false,
+      started: false,
       exitCode: 0,
       log: "",
       healthy: true,

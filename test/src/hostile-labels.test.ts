@@ -58,6 +58,7 @@ function addHostile(): string[] {
       files: new Map([["/etc/sshmount/smb_password", Buffer.from("secret")]]),
       modes: new Map([["/etc/sshmount/smb_password", 0o600]]),
       running: index > 0,
+      started: true,
       exitCode: 0,
       // Never served and stopped by a signal, long ago: what abandoned() removes when it is ours.
       log: index > 0 ? "sshmount: connecting\nsshmount: ready\n" : "sshmount: connecting\nsshmount: stopped\n",
