@@ -115,3 +115,15 @@ describe("the sweep of half-made mount containers", () => {
     expect(recordOf("alpha")).toMatchObject({ running: true, restartPolicy: "unless-stopped" });
   });
 });
+
+describe("one alias at two paths", () => {
+  it("gives two mounts with distinct names when no --name is given, and reuses each for its own path", async () => {
+    const first = await mountAs("web", "projects");
+    const second = await mountAs("web", "logs");
+    expect(first.name).not.toBe(second.name);
+    expect(mountRecords()).toHaveLength(2);
+    expect((await mountAs("web", "logs")).name).toBe(second.name);
+    expect((await mountAs("web", "projects")).name).toBe(first.name);
+    expect(mountRecords()).toHaveLength(2);
+  });
+});
