@@ -19,20 +19,51 @@ export function refusedLogin(login: string, methods = "publickey"): Behaviour {
   });
 }
 
+/** The create request as the helper sent it (dockerode's ContainerCreateOptions, the parts the helper sets). */
+export interface CreateRequest {
+  name?: string;
+  Image?: string;
+  Labels?: Record<string, string>;
+  Env?: string[];
+  Cmd?: string[];
+  Entrypoint?: string[];
+  ExposedPorts?: Record<string, object>;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  AttachStdin?: boolean;
+  HostConfig?: {
+    PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
+    CapAdd?: string[];
+    CapDrop?: string[];
+    Devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions?: string }[];
+    Privileged?: boolean;
+    SecurityOpt?: string[];
+    RestartPolicy?: { Name: string; MaximumRetryCount?: number };
+    Binds?: string[];
+    NetworkMode?: string;
+    LogConfig?: { Type: string; Config?: Record<string, string> };
+  };
+}
+
 export interface FakeContainerRecord {
   id: string;
+  /** Everything the helper asked for at create time; inspect and the container list answer from it. */
+  request: CreateRequest;
   name: string;
   labels: Record<string, string>;
   env: string[];
   cmd?: string[];
   entrypoint?: string[];
   files: Map<string, Buffer>;
+  /** The permission bits each file had in the archive the helper put there. */
+  modes: Map<string, number>;
   running: boolean;
+  /** Started at least once: Docker lists a container never started as "created". */
+  started: boolean;
   exitCode: number;
   log: string;
   healthy: boolean;
-  /** The published SMB port the helper asked for. */
-  hostPort: string;
+  /** From the create request, then as `update` changed it. */
   restartPolicy: string;
   /** Unix seconds, as Docker's container list gives them. */
   created: number;
@@ -88,7 +119,33 @@ export function resetEngine(): EngineState {
 export function publishedPort(mountName: string): string {
   const record = [...engine().containers.values()].find((each) => each.labels["sshmount.name"] === mountName);
   if (!record) throw new Error(`no mount container named ${mountName}`);
-  return record.hostPort;
+  return smbBinding(record)?.HostPort ?? "";
+}
+
+/** The SMB port binding the helper asked for at create time, if any. */
+function smbBinding(record: FakeContainerRecord): { HostIp?: string; HostPort?: string } | undefined {
+  return record.request.HostConfig?.PortBindings?.["445/tcp"]?.[0];
+}
+
+function state(record: FakeContainerRecord): string {
+  return record.running ? "running" : record.started ? "exited" : "created";
+}
+
+/** Docker binds every address when a port binding names none. */
+const boundIp = (binding: { HostIp?: string }) => binding.HostIp || "0.0.0.0";
+
+/** The permission bits of each regular file in a tar stream (ustar: octal at offset 100). */
+function tarModes(archive: Buffer): Map<string, number> {
+  const modes = new Map<string, number>();
+  for (let offset = 0; offset + 512 <= archive.length;) {
+    const block = archive.subarray(offset, offset + 512);
+    if (block.every((byte) => byte === 0)) break;
+    const name = block.toString("utf8", 0, 100).replace(/\0.*$/s, "");
+    modes.set(name, parseInt(block.toString("ascii", 100, 108).replace(/\0.*$/s, "").trim(), 8));
+    const size = parseInt(block.toString("ascii", 124, 136).replace(/\0.*$/s, "").trim() || "0", 8);
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return modes;
 }
 
 function notFound(): Error {
@@ -122,19 +179,31 @@ class FakeContainer {
       Id: record.id,
       Name: `/${record.name}`,
       Created: new Date(0).toISOString(),
-      Config: { Labels: record.labels, Env: record.env, Cmd: record.cmd },
-      HostConfig: { RestartPolicy: { Name: record.restartPolicy } },
+      Config: {
+        Image: record.request.Image,
+        Labels: record.labels,
+        Env: record.env,
+        Cmd: record.cmd,
+        Entrypoint: record.entrypoint,
+        ExposedPorts: record.request.ExposedPorts,
+      },
+      HostConfig: { ...record.request.HostConfig, RestartPolicy: { Name: record.restartPolicy } },
       State: {
         Running: record.running,
         Restarting: false,
         Paused: false,
         ExitCode: record.exitCode,
-        Status: record.running ? "running" : "exited",
+        Status: state(record),
         ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
       },
       NetworkSettings: {
         Networks: { sshmount: { IPAddress: engine().containerIp } },
-        Ports: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: record.hostPort }] },
+        Ports: Object.fromEntries(
+          Object.entries(record.request.HostConfig?.PortBindings ?? {}).map(([port, bindings]) => [
+            port,
+            bindings.map((binding) => ({ HostIp: boundIp(binding), HostPort: binding.HostPort ?? "" })),
+          ]),
+        ),
       },
     };
   }
@@ -145,6 +214,7 @@ class FakeContainer {
 
   async putArchive(archive: Buffer, options: { path: string }) {
     for (const [name, content] of readTar(archive)) this.record.files.set(`${options.path}/${name}`, content);
+    for (const [name, mode] of tarModes(archive)) this.record.modes.set(`${options.path}/${name}`, mode);
   }
 
   async getArchive(options: { path: string }) {
@@ -179,6 +249,7 @@ class FakeContainer {
 
   async start() {
     const record = this.record;
+    record.started = true;
     if (record.entrypoint?.some((part) => part.includes("sshmount-hostkey"))) {
       const line = engine().hostKeyScan;
       record.files.set("/run/sshmount-hostkey", Buffer.from(line ? `${line}\n` : ""));
@@ -192,7 +263,7 @@ class FakeContainer {
       // moby's portallocator: ErrPortAlreadyAllocated.
       throw Object.assign(
         new Error(
-          `(HTTP code 500) server error - driver failed programming external connectivity on endpoint ${record.name}: Bind for 127.0.0.1:${record.hostPort} failed: port is already allocated`,
+          `(HTTP code 500) server error - driver failed programming external connectivity on endpoint ${record.name}: Bind for ${boundIp(smbBinding(record) ?? {})}:${smbBinding(record)?.HostPort} failed: port is already allocated`,
         ),
         { statusCode: 500 },
       );
@@ -290,10 +361,15 @@ export default class FakeDocker {
         Names: [`/${record.name}`],
         Labels: record.labels,
         Created: record.created,
-        State: record.running ? "running" : "exited",
-        Ports: record.hostPort
-          ? [{ IP: "127.0.0.1", PrivatePort: 445, PublicPort: Number(record.hostPort), Type: "tcp" }]
-          : [],
+        State: state(record),
+        Ports: Object.entries(record.request.HostConfig?.PortBindings ?? {}).flatMap(([port, bindings]) =>
+          bindings.map((binding) => ({
+            IP: boundIp(binding),
+            PrivatePort: Number(port.split("/")[0]),
+            PublicPort: Number(binding.HostPort),
+            Type: port.split("/")[1] ?? "tcp",
+          })),
+        ),
         NetworkSettings: { Networks: { sshmount: { IPAddress: engine().containerIp } } },
       }));
   }
@@ -302,16 +378,7 @@ export default class FakeDocker {
     return new FakeContainer(id);
   }
 
-  async createContainer(options: {
-    name?: string;
-    Labels?: Record<string, string>;
-    Env?: string[];
-    Cmd?: string[];
-    Entrypoint?: string[];
-    OpenStdin?: boolean;
-    StdinOnce?: boolean;
-    HostConfig?: { PortBindings?: Record<string, { HostPort?: string }[]>; RestartPolicy?: { Name: string } };
-  }) {
+  async createContainer(options: CreateRequest) {
     const state = engine();
     const name = options.name ?? `scan-${state.created}`;
     if ([...state.containers.values()].some((record) => record.name === name)) {
@@ -321,17 +388,19 @@ export default class FakeDocker {
     const id = `fake${String(state.created).padStart(8, "0")}`;
     state.containers.set(id, {
       id,
+      request: structuredClone(options),
       name,
       labels: options.Labels ?? {},
       env: options.Env ?? [],
       cmd: options.Cmd,
       entrypoint: options.Entrypoint,
       files: new Map(),
+      modes: new Map(),
       running: false,
+      started: false,
       exitCode: 0,
       log: "",
       healthy: true,
-      hostPort: options.HostConfig?.PortBindings?.["445/tcp"]?.[0]?.HostPort ?? "",
       restartPolicy: options.HostConfig?.RestartPolicy?.Name ?? "no",
       created: Math.floor(Date.now() / 1000),
       openStdin: Boolean(options.OpenStdin && options.StdinOnce),

@@ -183,6 +183,11 @@ export interface Ui {
   item(title: string): Node;
   /** Titles of the actions in `scope` (an item; the view's own action panel otherwise), in order. */
   actionTitles(scope?: Node): string[];
+  /**
+   * Each action's title and the shortcut it declares, in order: the first is Raycast's primary (↵), the
+   * second its secondary (⌘↵), which take no shortcut of their own.
+   */
+  actionShortcuts(scope?: Node): { title: string; shortcut?: unknown }[];
   /** Performs the action titled `title` in `scope`, as a click or its shortcut would. */
   action(title: string, scope?: Node): Promise<void>;
   search(text: string): Promise<void>;
@@ -300,6 +305,11 @@ export async function render(element: ReactElement): Promise<Ui> {
       const actions = scope ? ownActions(scope) : ownActions(defaultScope());
       return actions.map((action) => String(action.props.title));
     },
+    actionShortcuts: (scope) =>
+      ownActions(scope ?? defaultScope()).map((action) => ({
+        title: String(action.props.title),
+        ...(action.props.shortcut ? { shortcut: action.props.shortcut } : {}),
+      })),
     action: async (title, scope) => {
       const actions = ownActions(scope ?? defaultScope());
       const action = actions.find((candidate) => candidate.props.title === title);

@@ -46,16 +46,23 @@ function addHostile(): string[] {
   const ids = Object.entries(hostile).map(([key, labels], index) => {
     const record: FakeContainerRecord = {
       id: `hostile${index}`,
+      request: {
+        HostConfig: {
+          PortBindings: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: String(40000 + index) }] },
+          RestartPolicy: { Name: "no" },
+        },
+      },
       name: `other-${key}`,
       labels,
       env: [],
       files: new Map([["/etc/sshmount/smb_password", Buffer.from("secret")]]),
+      modes: new Map([["/etc/sshmount/smb_password", 0o600]]),
       running: index > 0,
+      started: true,
       exitCode: 0,
       // Never served and stopped by a signal, long ago: what abandoned() removes when it is ours.
       log: index > 0 ? "sshmount: connecting\nsshmount: ready\n" : "sshmount: connecting\nsshmount: stopped\n",
       healthy: true,
-      hostPort: String(40000 + index),
       restartPolicy: "no",
       created: 1,
       openStdin: false,

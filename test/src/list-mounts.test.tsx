@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals
 import { osascriptFailures } from "../fixtures/osascript-failures";
 import { osascriptError } from "../raycast/fake-applescript";
 import { render, waitFor, type Ui } from "../raycast/render";
+import { Keyboard } from "../raycast/api";
 import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 
@@ -204,6 +205,35 @@ describe("List Mounts", () => {
     expect(world.store.alerts.at(-1)?.title).toBe("Unmount All 2 Mounts?");
     await view.waitFor(() => expect(view.itemTitles()).toEqual([]));
     expect(world.engine.containers.size).toBe(0);
+  });
+
+  it("does nothing when Unmount All is declined", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    const view = await openList(["alpha", "beta"]);
+    world.store.alertAnswers.push(false);
+    await view.action("Unmount All", view.item("beta"));
+    expect(world.store.alerts.at(-1)?.title).toBe("Unmount All 2 Mounts?");
+    await view.action("Refresh", view.item("beta"));
+    await view.waitFor(() => expect(view.itemTitles()).toEqual(["alpha", "beta"]));
+    expect([record("alpha")?.running, record("beta")?.running]).toEqual([true, true]);
+    expect(world.processes.calls.filter((call) => call.file === "/usr/sbin/diskutil")).toEqual([]);
+  });
+
+  it("binds the main actions to the shortcuts the README gives: Open in Finder on Enter, Copy SMB URL ⌘⇧C…", async () => {
+    await mountAs("web", "alpha");
+    const view = await openList(["alpha"]);
+    const shortcuts = view.actionShortcuts(view.item("alpha"));
+    expect(shortcuts[0]).toEqual({ title: "Open in Finder" });
+    expect(Object.fromEntries(shortcuts.map(({ title, shortcut }) => [title, shortcut]))).toMatchObject({
+      "Copy SMB URL": Keyboard.Shortcut.Common.Copy,
+      "Show Logs": { modifiers: ["cmd"], key: "l" },
+      Remount: { modifiers: ["cmd", "shift"], key: "r" },
+      Unmount: Keyboard.Shortcut.Common.Remove,
+      "Unmount All": Keyboard.Shortcut.Common.RemoveAll,
+    });
+    const bound = shortcuts.flatMap(({ shortcut }) => (shortcut ? [JSON.stringify(shortcut)] : []));
+    expect(new Set(bound).size).toBe(bound.length);
   });
 
   it("refreshes by itself while a mount is starting, until it is ready", async () => {

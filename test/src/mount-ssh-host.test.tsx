@@ -7,6 +7,7 @@ import { routeFixtures } from "../fixtures/routes";
 import { osascriptFailures } from "../fixtures/osascript-failures";
 import { osascriptError } from "../raycast/fake-applescript";
 import { render, type Ui } from "../raycast/render";
+import { Keyboard } from "../raycast/api";
 import { publishedPort, refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
 
@@ -70,6 +71,16 @@ describe("Mount SSH Host: the host list", () => {
     expect(view.itemTitles()).toEqual(["inner"]);
     await view.search("new.example");
     expect(view.itemTitles()).toEqual(["newhost"]);
+  });
+
+  it("mounts the default folder on Enter and opens the form second (⌘↵), as the README says", async () => {
+    const view = await openHosts();
+    const shortcuts = view.actionShortcuts(view.item("web"));
+    // The first two take Raycast's own ↵ and ⌘↵: a shortcut of their own would be a second binding.
+    expect(shortcuts.slice(0, 2)).toEqual([{ title: "Mount Default Folder" }, { title: "Mount…" }]);
+    expect(shortcuts.find(({ title }) => title === "Reload Hosts")?.shortcut).toEqual(Keyboard.Shortcut.Common.Refresh);
+    const bound = shortcuts.flatMap(({ shortcut }) => (shortcut ? [JSON.stringify(shortcut)] : []));
+    expect(new Set(bound).size).toBe(bound.length);
   });
 
   it("shows a config OpenSSH refuses as an error view naming the file and line", async () => {
@@ -395,6 +406,31 @@ describe("Mount SSH Host: failures and their fixes", () => {
       title: expect.stringContaining("a changed or additional key"),
     });
     expect(view.actionTitles()).not.toContain("Trust Host Key");
+    expect(fs.readFileSync(world.knownHosts, "utf8")).toBe(before);
+  });
+
+  it("never offers to trust a changed host key, even when a scan would find one", async () => {
+    world.engine.hostKeyScan = `hostkey target web.example ssh-ed25519 ${SERVER_KEY}`;
+    const before = fs.readFileSync(world.knownHosts, "utf8");
+    world.engine.behaviours.set("web", () => ({
+      lines: [
+        "sshmount: connecting",
+        "sshmount: ssh: @    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
+        "sshmount: ssh: Host key for web.example has changed and you have requested strict checking.",
+        "sshmount: ssh: Host key verification failed.",
+        "sshmount: error: mount failed: Host key verification failed.",
+      ],
+      exitCode: 1,
+    }));
+    const view = await openForm("web");
+    await view.action("Mount");
+    await settled(view);
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: expect.stringContaining("has changed") });
+    expect(world.store.alerts).toEqual([]);
+    expect(view.actionTitles()).toContain("Copy Command");
+    expect(view.actionTitles()).not.toContain("Trust Host Key");
+    // No scan container was ever made for it, and known_hosts is as it was.
+    expect([...world.engine.containers.values()].map((record) => record.labels["sshmount.role"])).toEqual([]);
     expect(fs.readFileSync(world.knownHosts, "utf8")).toBe(before);
   });
 
