@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { routeFixtures } from "../fixtures/routes";
 import { render, type Ui } from "../raycast/render";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
+import { replaceBoundaries } from "../raycast/boundaries";
 
-jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
-jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+replaceBoundaries();
 const { default: CheckSetup } = await import("../../src/check-setup");
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");

@@ -1,17 +1,14 @@
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { osascriptFailures } from "../fixtures/osascript-failures";
 import { osascriptError } from "../raycast/fake-applescript";
 import { render, waitFor, type Ui } from "../raycast/render";
 import { Keyboard } from "../raycast/api";
 import { publishedPort } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
+import { replaceBoundaries } from "../raycast/boundaries";
 
-jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
-jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
-jest.unstable_mockModule("@raycast/utils", () =>
-  import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
-);
+replaceBoundaries();
 const { default: ListMounts } = await import("../../src/list-mounts");
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");

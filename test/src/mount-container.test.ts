@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { FakeContainerRecord } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
+import { replaceBoundaries } from "../raycast/boundaries";
 
-jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
-jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
-jest.unstable_mockModule("@raycast/utils", () =>
-  import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
-);
+replaceBoundaries();
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
 

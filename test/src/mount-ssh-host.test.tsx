@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { routeFixtures } from "../fixtures/routes";
 import { osascriptFailures } from "../fixtures/osascript-failures";
@@ -10,12 +10,9 @@ import { render, type Ui } from "../raycast/render";
 import { Keyboard } from "../raycast/api";
 import { publishedPort, refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
+import { replaceBoundaries } from "../raycast/boundaries";
 
-jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
-jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
-jest.unstable_mockModule("@raycast/utils", () =>
-  import("../raycast/fake-applescript").then((fake) => fake.raycastUtils()),
-);
+replaceBoundaries();
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, jest } from "@jest/globals";
+import { afterEach, describe, expect, it } from "@jest/globals";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
+import { replaceBoundaries } from "../raycast/boundaries";
 
-jest.unstable_mockModule("execa", () => import("../raycast/fake-processes"));
-jest.unstable_mockModule("dockerode", () => import("../raycast/fake-engine"));
+replaceBoundaries();
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
 
