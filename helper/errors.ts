@@ -65,6 +65,12 @@ export interface SettingsPane {
   url: string;
 }
 
+/** Where macOS grants Apple events (-1743): the pane a refused `mount volume` names, by default. */
+export const AUTOMATION_PANE: SettingsPane = {
+  name: "System Settings → Privacy & Security → Automation",
+  url: "x-apple.systempreferences:com.apple.preference.security?Privacy_Automation",
+};
+
 export interface PresentedHostKey {
   /** The name known_hosts files it under: host, [host]:port or the HostKeyAlias. */
   host: string;
@@ -245,7 +251,7 @@ function finderHint(facts: ErrorFacts): string {
     case "cancelled":
       return "A macOS dialog was closed before the share was mounted. Run `sshmount open NAME` again and answer it.";
     case "not-permitted":
-      return `Allow the app that ran sshmount (Terminal, iTerm, Raycast) in ${facts.permission?.name ?? "System Settings → Privacy & Security → Automation"}, then run \`sshmount open NAME\` again.`;
+      return `Allow the app that ran sshmount (Terminal, iTerm, Raycast) in ${(facts.permission ?? AUTOMATION_PANE).name}, then run \`sshmount open NAME\` again.`;
     case "login-refused":
       return "The share refused sshmount's own login. `sshmount remount NAME` restarts its server with the same password; if it still refuses, unmount and mount again.";
     case "unreachable":
@@ -409,10 +415,7 @@ function finderAdvice(facts: ErrorFacts): { hint: string; actions: ErrorAction[]
         actions: [{ type: "retry" }, ...copyUrl],
       };
     case "not-permitted": {
-      const pane = facts.permission ?? {
-        name: "System Settings → Privacy & Security → Automation",
-        url: "x-apple.systempreferences:com.apple.preference.security?Privacy_Automation",
-      };
+      const pane = facts.permission ?? AUTOMATION_PANE;
       return {
         hint: `macOS did not let Raycast mount the share. Allow Raycast in ${pane.name} (press Open System Settings), then open the mount again.`,
         actions: [{ type: "open-settings", pane }, { type: "retry" }],

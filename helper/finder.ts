@@ -1,4 +1,11 @@
-import { isSshmountError, SshmountError, type ErrorFacts, type FinderFailure, type SettingsPane } from "./errors";
+import {
+  AUTOMATION_PANE,
+  isSshmountError,
+  SshmountError,
+  type ErrorFacts,
+  type FinderFailure,
+  type SettingsPane,
+} from "./errors";
 import type { AppleScriptRunner, CommandRunner } from "./process";
 import { smbUrl } from "./reach";
 
@@ -61,11 +68,6 @@ export function parseVolumePath(stdout: string): string | undefined {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }
 
-const automation: SettingsPane = {
-  name: "System Settings → Privacy & Security → Automation",
-  url: "x-apple.systempreferences:com.apple.preference.security?Privacy_Automation",
-};
-
 /**
  * What each AppleScript error number means for `mount volume`, and where that meaning comes from.
  * Apple documents the numbers, not which of them `mount volume` raises for SMB: those marked
@@ -76,8 +78,8 @@ const failureCodes: Record<number, { finder: FinderFailure; what: string; permis
   // userCanceledErr: AppleScript Language Guide, "Error Numbers and Error Messages" ("User canceled.").
   [-128]: { finder: "cancelled", what: "a macOS dialog was cancelled" },
   // errAEEventNotPermitted / errAEEventWouldRequireUserConsent: Apple Core Services, AppleEvents.h.
-  [-1743]: { finder: "not-permitted", what: "macOS did not allow Apple events", permission: automation },
-  [-1744]: { finder: "not-permitted", what: "macOS wants consent to send Apple events", permission: automation },
+  [-1743]: { finder: "not-permitted", what: "macOS did not allow Apple events", permission: AUTOMATION_PANE },
+  [-1744]: { finder: "not-permitted", what: "macOS wants consent to send Apple events", permission: AUTOMATION_PANE },
   // errAETimeout: AppleScript Language Guide, "Apple event timed out." (a dialog left unanswered, inferred).
   [-1712]: { finder: "timeout", what: "macOS did not answer in time" },
   // afpUserNotAuth, afpAccessDenied: "the user was not authenticated; usually the password is
