@@ -173,8 +173,8 @@ async function managedContainers(docker: Docker): Promise<ContainerSummary[]> {
  * container created but never started, a finished host-key scan, or a mount container that never
  * served (its restart policy is still "no") and was stopped by a signal, or stopped itself when its
  * creator's stdin closed, rather than failing, which its own mount() would have cleaned up. Removed on
- * sight, so nobody ever sees it as a mount. The grace
- * period leaves a mount that another process is running right now alone.
+ * sight, so nobody ever sees it as a mount. The grace period leaves a mount that another process is
+ * running right now alone.
  */
 async function abandoned(docker: Docker, summary: ContainerSummary): Promise<boolean> {
   const graceMs = 120_000;
