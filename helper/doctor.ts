@@ -7,8 +7,8 @@ import { containerIp, isMountContainer, MOUNT_IMAGE, publishedPort } from "./mou
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
 import { describeRuntime, detectRuntime, type RuntimeKind } from "./docker/runtime-kind";
-import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./reach";
-import type { RouteVerdict } from "./route";
+import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./network/reach";
+import type { RouteVerdict } from "./network/route";
 
 export interface DoctorReport {
   platform: NodeJS.Platform;

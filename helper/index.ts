@@ -5,7 +5,7 @@
 import path from "node:path";
 import * as demoServer from "./demo";
 import { isSshmountError, SshmountError } from "./errors";
-import { openInFinder } from "./finder";
+import { openInFinder } from "./macos/finder";
 import * as mounts from "./mount/mounts";
 import { engineLost } from "./docker/engine";
 import { baseRuntime, cacheDir, createRuntime, type HelperOptions, type Runtime } from "./runtime";
@@ -29,8 +29,8 @@ export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
 export { APPLESCRIPT_TIMEOUT_MS, type AppleScriptRunner } from "./process";
-export type { ConnectionChoice, ConnectionMode } from "./reach";
-export { classifyRoute, INSTALL_CONNECTOR, type RouteVerdict, type RouteVia } from "./route";
+export type { ConnectionChoice, ConnectionMode } from "./network/reach";
+export { classifyRoute, INSTALL_CONNECTOR, type RouteVerdict, type RouteVia } from "./network/route";
 
 export type MountOptions = mounts.MountOptions & HelperOptions;
 

@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { networkName } from "./docker/network";
 import { osascriptRunner, runCommand, type AppleScriptRunner, type CommandRunner } from "./process";
-import type { ConnectionMode } from "./reach";
+import type { ConnectionMode } from "./network/reach";
 
 /** Everything the verbs touch outside themselves, injectable so tests never patch globals. */
 export interface HelperOptions {

@@ -5,7 +5,7 @@ import { build } from "esbuild";
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
 
 await build({
-  entryPoints: ["helper/bin.ts"],
+  entryPoints: ["helper/cli/bin.ts"],
   outfile: "bin/sshmount.mjs",
   bundle: true,
   platform: "node",

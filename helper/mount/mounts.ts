@@ -11,7 +11,7 @@ import { ensureNetwork } from "../docker/network";
 import { detectRuntime, type RuntimeKind } from "../docker/runtime-kind";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { SshmountError } from "../errors";
-import { reachShare, smbUrl, type ConnectionChoice } from "../reach";
+import { reachShare, smbUrl, type ConnectionChoice } from "../network/reach";
 import type { Runtime } from "../runtime";
 import { classifySshFailure } from "../ssh/classify";
 import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
@@ -21,7 +21,7 @@ import { resolveHost, validateAlias, type ResolveOptions, type SshHostOptions } 
 import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { containerName, defaultMountName, displayRemotePath, normalizeRemotePath, validateMountName } from "./naming";
 import { latestRun, parseLog, runCount, statusFrom, type MountStatus } from "./status";
-import { ejectInFinder } from "../finder";
+import { ejectInFinder } from "../macos/finder";
 import { hasControlCharacters } from "../text";
 import { withTimeout } from "../timeout";
 import { refuseKnownHost, scanHostKey } from "./host-key";

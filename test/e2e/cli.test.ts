@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { main } from "../../helper/cli";
+import { main } from "../../helper/cli/cli";
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { createWorld, repoRoot, smb, sshmountCli, type World } from "./harness";
 

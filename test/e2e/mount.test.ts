@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
-import { lookUpRoute } from "../../helper/reach";
+import { lookUpRoute } from "../../helper/network/reach";
 import { fingerprintOf } from "../../helper/ssh/known-hosts";
 import { createWorld, smbTargetOf, q, sha256, smb, type World } from "./harness";
 

@@ -6,7 +6,7 @@ import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
 import { createTar } from "../../helper/docker/archive";
 import { containerLogs, readContainerFile, removeContainer } from "../../helper/docker/containers";
-import { probeTcp } from "../../helper/reach";
+import { probeTcp } from "../../helper/network/reach";
 import { createWorld, smbTargetOf, withAuthFile, type SmbTarget, type World } from "./harness";
 
 /**

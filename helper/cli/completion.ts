@@ -3,7 +3,7 @@
  * completed the moment it exists. Host aliases and mount names come from the CLI's own JSON output at
  * the time of the Tab: `sshmount hosts --json` and `sshmount list --json`.
  */
-import { GLOBAL_FLAGS, SHELLS, VERBS, fixedWords, flagsOf, type Completes, type VerbSpec } from "./cli-spec";
+import { GLOBAL_FLAGS, SHELLS, VERBS, fixedWords, flagsOf, type Completes, type VerbSpec } from "./spec";
 
 type Shell = (typeof SHELLS)[number];
 

@@ -1,4 +1,4 @@
-import { SshmountError } from "./errors";
+import { SshmountError } from "../errors";
 
 /** Standard input as the prompt needs it: process.stdin, or a stand-in in tests. */
 export interface PromptInput {

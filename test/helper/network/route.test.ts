@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { adviceWhenProbeFails, classifyRoute, INSTALL_CONNECTOR, parseRouteGet } from "../../helper/route";
-import { routeFixtures } from "../fixtures/routes";
+import { adviceWhenProbeFails, classifyRoute, INSTALL_CONNECTOR, parseRouteGet } from "../../../helper/network/route";
+import { routeFixtures } from "../../fixtures/routes";
 
 describe("classifyRoute", () => {
   it.each(Object.entries(routeFixtures))("%s", (_, fixture) => {

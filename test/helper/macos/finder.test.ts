@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { describeError } from "../../helper/errors";
+import { describeError } from "../../../helper/errors";
 import {
   ejectInFinder,
   findVolume,
@@ -9,9 +9,15 @@ import {
   openInFinder,
   parseMountOutput,
   parseVolumePath,
-} from "../../helper/finder";
-import { osascriptRunner, runCommand, type CommandRunner, type RunOptions, type RunResult } from "../../helper/process";
-import { osascriptFailures } from "../fixtures/osascript-failures";
+} from "../../../helper/macos/finder";
+import {
+  osascriptRunner,
+  runCommand,
+  type CommandRunner,
+  type RunOptions,
+  type RunResult,
+} from "../../../helper/process";
+import { osascriptFailures } from "../../fixtures/osascript-failures";
 
 /**
  * `mount` output on macOS: "FROM on MOUNTPOINT (TYPE, options, mounted by USER)" (Apple diskdev_cmds

@@ -5,9 +5,9 @@ import {
   type ErrorFacts,
   type FinderFailure,
   type SettingsPane,
-} from "./errors";
-import type { AppleScriptRunner, CommandRunner } from "./process";
-import { smbUrl } from "./reach";
+} from "../errors";
+import type { AppleScriptRunner, CommandRunner } from "../process";
+import { smbUrl } from "../network/reach";
 
 export interface FinderShare {
   host: string;

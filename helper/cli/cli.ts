@@ -11,10 +11,10 @@ import {
   type Flags,
   type VerbName,
   type VerbSpec,
-} from "./cli-spec";
+} from "./spec";
 import { completionScript } from "./completion";
-import * as api from "./index";
-import type { ConnectionMode, HelperOptions, MountInfo, MountProgress } from "./index";
+import * as api from "../index";
+import type { ConnectionMode, HelperOptions, MountInfo, MountProgress } from "../index";
 import { readHiddenLine, type PromptInput } from "./password-prompt";
 
 export interface CliIo {

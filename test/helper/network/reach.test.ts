@@ -1,8 +1,8 @@
 import net from "node:net";
 import { describe, expect, it } from "@jest/globals";
-import type { CommandRunner } from "../../helper/process";
-import { probeTcp, reachShare, smbUrl, type ProbeResult } from "../../helper/reach";
-import { routeFixtures } from "../fixtures/routes";
+import type { CommandRunner } from "../../../helper/process";
+import { probeTcp, reachShare, smbUrl, type ProbeResult } from "../../../helper/network/reach";
+import { routeFixtures } from "../../fixtures/routes";
 
 describe("probeTcp", () => {
   it("tells open from refused on loopback", async () => {

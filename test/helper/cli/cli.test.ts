@@ -5,10 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
-import { cleansUpOnCancel, main, parseCli, progressPrinter, verbUsage } from "../../helper/cli";
-import { FLAGS, VERBS, verbSpec } from "../../helper/cli-spec";
-import { completionScript } from "../../helper/completion";
-import { readHiddenLine } from "../../helper/password-prompt";
+import { cleansUpOnCancel, main, parseCli, progressPrinter, verbUsage } from "../../../helper/cli/cli";
+import { FLAGS, VERBS, verbSpec } from "../../../helper/cli/spec";
+import { completionScript } from "../../../helper/cli/completion";
+import { readHiddenLine } from "../../../helper/cli/password-prompt";
 
 const execFileAsync = promisify(execFile);
 

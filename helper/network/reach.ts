@@ -1,7 +1,7 @@
 import net from "node:net";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { CommandRunner } from "./process";
+import type { CommandRunner } from "../process";
 import { adviceWhenProbeFails, classifyRoute, type Interfaces, type RouteVerdict, type RouteVia } from "./route";
 
 export type ProbeResult = "open" | "refused" | "timeout" | "error";
