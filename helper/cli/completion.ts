@@ -1,5 +1,5 @@
 /**
- * Shell completion scripts, generated from the CLI's table (cli-spec.ts), so a new verb or flag is
+ * Shell completion scripts, generated from the CLI's table (spec.ts), so a new verb or flag is
  * completed the moment it exists. Host aliases and mount names come from the CLI's own JSON output at
  * the time of the Tab: `sshmount hosts --json` and `sshmount list --json`.
  */
