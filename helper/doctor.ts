@@ -6,7 +6,7 @@ import { describeError, type ErrorClient, type ErrorDescription } from "./errors
 import { containerIp, isMountContainer, MOUNT_IMAGE, publishedPort } from "./mount/mounts";
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
-import { describeRuntime, detectRuntime, type RuntimeKind } from "./docker/runtime-kind";
+import { describeEngineProduct, detectEngineProduct, type EngineProduct } from "./docker/engine-product";
 import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./network/reach";
 import type { RouteVerdict } from "./network/route";
 
@@ -19,7 +19,8 @@ export interface DoctorReport {
     endpoint?: EngineEndpoint;
     version?: string;
     operatingSystem?: string;
-    runtime?: RuntimeKind;
+    /** The engine's product; "runtime" is the name `doctor --json` has always given it. */
+    runtime?: EngineProduct;
     runtimeDescription?: string;
     error?: ErrorDescription;
   };
@@ -79,7 +80,7 @@ export async function doctor(options: HelperOptions = {}, client: ErrorClient = 
   try {
     const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
     const info = await docker.info();
-    const runtime = detectRuntime({
+    const product = detectEngineProduct({
       platform: base.platform,
       operatingSystem: info.OperatingSystem,
       name: info.Name,
@@ -90,8 +91,8 @@ export async function doctor(options: HelperOptions = {}, client: ErrorClient = 
       endpoint,
       version: info.ServerVersion,
       operatingSystem: info.OperatingSystem,
-      runtime,
-      runtimeDescription: describeRuntime(runtime),
+      runtime: product,
+      runtimeDescription: describeEngineProduct(product),
     };
     report.image.present = await docker
       .getImage(tag)
