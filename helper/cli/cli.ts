@@ -1,56 +1,9 @@
 import { parseArgs } from "node:util";
-import {
-  FLAGS,
-  GLOBAL_FLAGS,
-  SHELLS,
-  VERBS,
-  fixedWords,
-  flagsOf,
-  verbSpec,
-  type FlagSpec,
-  type Flags,
-  type VerbName,
-  type VerbSpec,
-} from "./spec";
-import { completionScript } from "./completion";
+import { FLAGS, GLOBAL_FLAGS, fixedWords, flagsOf, type FlagSpec, type Flags, type VerbSpec } from "./spec";
+import { VERBS, verbSpec, type CliIo, type VerbName } from "./verbs";
 import * as api from "../index";
 import type { ConnectionMode, HelperOptions } from "../index";
-import { readHiddenLine, type PromptInput } from "./password-prompt";
-import {
-  demoFinderRefusal,
-  demoText,
-  doctorText,
-  failureText,
-  helpText,
-  hostsText,
-  json,
-  listText,
-  mountJson,
-  mountText,
-  openJson,
-  openText,
-  passwordPrompt,
-  progressPrinter,
-  remountText,
-  unmountText,
-  usageErrorText,
-  versionText,
-} from "./render";
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  options?: HelperOptions;
-  platform?: NodeJS.Platform;
-  /** Aborted on Ctrl-C, so a mount in progress cleans up after itself. */
-  signal?: AbortSignal;
-  /** All of standard input, for --password-stdin from a pipe. */
-  readStdin?: () => Promise<string>;
-  /** Standard input itself: a terminal (isTTY, setRawMode) gets a prompt without echo. */
-  stdin?: PromptInput;
-  /** Printed by --version; the build puts package.json's version here. */
-  version?: string;
-}
+import { failureText, progressPrinter, usageErrorText, versionText } from "./render";
 
 class UsageError extends Error {
   constructor(
@@ -122,7 +75,7 @@ export function parseCli(argv: string[]): ParsedCli {
       if (complaint) throw new UsageError(complaint, verb);
     }
   }
-  const words = fixedWords(verb.completes);
+  const words = fixedWords(verb.completes, VERBS);
   if (words && args[0] !== undefined && !words.includes(args[0])) {
     throw new UsageError(`"${verb.name}" takes ${words.join(", ")}, not "${args[0]}"`, verb);
   }
@@ -133,138 +86,25 @@ export function parseCli(argv: string[]): ParsedCli {
 export function cleansUpOnCancel(argv: string[]): boolean {
   try {
     const { command, flags } = parseCli(argv);
-    const verb = verbSpec(command);
-    return Boolean(verb?.cleansUp) && !(command === "demo" && flags.stop);
+    const cleansUp = command === "version" ? undefined : verbSpec(command).cleansUp;
+    return typeof cleansUp === "function" ? cleansUp(flags) : Boolean(cleansUp);
   } catch {
     return false;
   }
 }
 
-/**
- * From a terminal: a prompt on stderr and a line read without echo. From a pipe: the first line, like
- * `docker login --password-stdin`. Either way an empty password is refused before anything runs.
- */
-async function readPassword(io: CliIo, alias: string, sshConfig: string | undefined): Promise<string> {
-  let password: string;
-  if (io.stdin?.isTTY && io.stdin.setRawMode) {
-    const host = (await api.hosts({ ...io.options, sshConfig }).catch(() => [])).find((each) => each.alias === alias);
-    password = await readHiddenLine(io.stdin, io.stderr, passwordPrompt(alias, host));
-  } else {
-    const text = io.readStdin ? await io.readStdin() : "";
-    password = text.split(/\r?\n/)[0];
+/** Runs the parsed verb by its entry in the table; --version is the one command that is no verb. */
+async function runVerb({ command, args, flags }: ParsedCli, io: CliIo): Promise<number | void> {
+  if (command === "version") {
+    io.stdout(versionText(io.version));
+    return;
   }
-  if (!password) {
-    throw new api.SshmountError("invalid-input", "--password-stdin read no password from standard input", {});
-  }
-  return password;
-}
-
-/** Runs a parsed command; returns a non-zero exit code only when the command itself reports a failure. */
-async function runCommand(parsed: ParsedCli, io: CliIo): Promise<number | void> {
-  const { command, args, flags } = parsed;
   const options: HelperOptions = {
     ...io.options,
     ...(flags.connect ? { connection: flags.connect as ConnectionMode } : {}),
   };
   const platform = io.platform ?? options.platform ?? process.platform;
-  const onProgress = progressPrinter(io);
-  switch (command) {
-    case "version":
-      io.stdout(versionText(io.version));
-      return;
-    case "help": {
-      const verb = args[0] === undefined ? undefined : verbSpec(args[0]);
-      io.stdout(helpText(verb, VERBS));
-      return;
-    }
-    case "completion":
-      io.stdout(completionScript(args[0] as (typeof SHELLS)[number]));
-      return;
-    case "hosts": {
-      const hosts = await api.hosts({ ...options, sshConfig: flags["ssh-config"] });
-      io.stdout(flags.json ? json(hosts) : hostsText(hosts));
-      return;
-    }
-    case "mount": {
-      const { alias, remotePath } = api.parseTarget(args[0]);
-      const password = flags["password-stdin"] ? await readPassword(io, alias, flags["ssh-config"]) : undefined;
-      const mount = await api.mount(alias, remotePath, {
-        ...options,
-        name: flags.name,
-        sshConfig: flags["ssh-config"],
-        password,
-        trustHostKeys: flags["trust-host-key"],
-        onProgress,
-        signal: io.signal,
-      });
-      io.stdout(flags.json ? json(mountJson(mount, true)) : mountText(mount, platform, flags["show-password"]));
-      return;
-    }
-    case "list": {
-      const mounts = await api.list(options);
-      io.stdout(flags.json ? json(mounts.map((m) => mountJson(m, false))) : listText(mounts));
-      return;
-    }
-    case "remount": {
-      const mount = await api.remount(args[0], { ...options, onProgress, signal: io.signal });
-      io.stdout(
-        flags.json ? json(mountJson(mount, flags["show-password"])) : remountText(mount, flags["show-password"]),
-      );
-      return;
-    }
-    case "unmount": {
-      const removed = flags.all ? await api.unmountAll(options) : await api.unmount(args[0], options);
-      io.stdout(flags.json ? json({ unmounted: removed }) : unmountText(removed));
-      return;
-    }
-    case "logs":
-      io.stdout(await api.logs(args[0], options));
-      return;
-    case "open": {
-      const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
-      io.stdout(flags.json ? openJson(result, flags["show-password"]) : openText(result, flags["show-password"]));
-      return;
-    }
-    case "doctor": {
-      const report = await api.doctor(options);
-      io.stdout(flags.json ? json(report) : doctorText(report));
-      return report.docker.ok && report.ssh.ok ? 0 : 1;
-    }
-    case "demo":
-      return flags.stop ? stopDemo(options, flags, io) : runDemo(options, flags, io, platform);
-  }
-}
-
-async function stopDemo(options: HelperOptions, flags: Flags, io: CliIo): Promise<void> {
-  await api.stopDemo(options);
-  io.stdout(flags.json ? json({ stopped: true }) : demoText.stopped);
-}
-
-/**
- * The demo mounts, then on a Mac opens Finder. A Finder that refuses is not a failed mount: the share
- * is ready, so the output says so and how to open it again, then why Finder did not (exit code 1).
- */
-async function runDemo(options: HelperOptions, flags: Flags, io: CliIo, platform: NodeJS.Platform): Promise<number> {
-  const mount = await api.demo({ ...options, onProgress: progressPrinter(io), signal: io.signal });
-  if (flags.json) {
-    io.stdout(json(mountJson(mount, true)));
-    return 0;
-  }
-  io.stdout(mountText(mount, platform, flags["show-password"]));
-  let code = 0;
-  if (platform === "darwin") {
-    try {
-      await api.open(mount.name, options);
-      io.stdout(demoText.opened);
-    } catch (error) {
-      const refusal = demoFinderRefusal(mount, error);
-      io.stdout(refusal.stdout);
-      io.stderr(refusal.stderr);
-      code = 1;
-    }
-  }
-  io.stdout(demoText.stopHint);
-  return code;
+  return verbSpec(command).run({ args, flags, io, options, platform, onProgress: progressPrinter(io) });
 }
 
 /** Exit codes: 0 done, 1 failed, 2 usage, 130 cancelled (the CLI maps SIGTERM's to 143). */
@@ -278,7 +118,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return (await runCommand(parsed, io)) ?? 0;
+    return (await runVerb(parsed, io)) ?? 0;
   } catch (caught) {
     // After Ctrl-C whatever failed next (a child killed by the same SIGINT) is the cancellation itself.
     const error =

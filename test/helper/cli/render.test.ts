@@ -17,7 +17,7 @@ import {
   versionText,
 } from "../../../helper/cli/render";
 import { SshmountError, type DoctorReport, type HostEntry, type MountInfo } from "../../../helper/index";
-import { VERBS, verbSpec } from "../../../helper/cli/spec";
+import { VERBS, verbSpec } from "../../../helper/cli/verbs";
 
 const mount: MountInfo = {
   name: "web-srv",
