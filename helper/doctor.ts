@@ -8,7 +8,7 @@ import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
 import { describeEngineProduct, detectEngineProduct, type EngineProduct } from "./docker/engine-product";
 import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./network/reach";
-import type { RouteVerdict } from "./network/route";
+import type { Interfaces, RouteVerdict } from "./network/route";
 
 export interface DoctorReport {
   platform: NodeJS.Platform;
@@ -30,12 +30,22 @@ export interface DoctorReport {
   reach?: { mount: string; ip: string; route?: RouteVerdict; probe: ProbeResult; connection: ConnectionChoice };
 }
 
+/** What the reach check asks of this machine's network; tests pass their own, so no probe leaves them. */
+export interface ReachProbe {
+  /** A TCP connect to port 445 of a container IP. */
+  smbPort: (ip: string) => Promise<ProbeResult>;
+  interfaces: () => Interfaces;
+}
+
+const thisMachine: ReachProbe = { smbPort: (ip) => probeTcp(ip, 445, 1_500), interfaces: os.networkInterfaces };
+
 /** The route verdict, a probe of port 445 and the resulting choice, for the first running mount. */
 async function reachOfRunningMount(
   docker: Docker,
   network: string,
   base: ReturnType<typeof baseRuntime>,
   options: HelperOptions,
+  machine: ReachProbe,
 ): Promise<DoctorReport["reach"]> {
   const all = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
   const running = all.find((summary) => isMountContainer(summary.Labels));
@@ -44,13 +54,14 @@ async function reachOfRunningMount(
   const port = publishedPort(
     running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort,
   );
-  const route = await lookUpRoute(ip, base.platform, base.run, os.networkInterfaces());
-  const probe = await probeTcp(ip, 445, 1_500);
+  const route = await lookUpRoute(ip, base.platform, base.run, machine.interfaces());
+  const probe = await machine.smbPort(ip);
   const reach = await reachShare(ip, port, {
     platform: base.platform,
     run: base.run,
     mode: options.connection ?? "auto",
     probe: async () => probe,
+    interfaces: machine.interfaces,
   });
   return { mount: running.Labels["sshmount.name"], ip, route, probe, connection: reach.connection };
 }
@@ -59,7 +70,11 @@ async function reachOfRunningMount(
  * What this machine offers sshmount, checked piece by piece so one failure does not hide the others;
  * an engine's failure is described for `client`.
  */
-export async function doctor(options: HelperOptions = {}, client: ErrorClient = "cli"): Promise<DoctorReport> {
+export async function doctor(
+  options: HelperOptions = {},
+  client: ErrorClient = "cli",
+  machine: ReachProbe = thisMachine,
+): Promise<DoctorReport> {
   const base = baseRuntime(options);
   const tag = `${MOUNT_IMAGE}:${await contextHash(mountImageDir(options.assetsPath))}`;
   const network = networkName(base.env);
@@ -104,7 +119,7 @@ export async function doctor(options: HelperOptions = {}, client: ErrorClient = 
       .inspect()
       .catch(() => undefined);
     report.network = { name: network, exists: Boolean(networkInfo), options: networkInfo?.Options ?? undefined };
-    report.reach = await reachOfRunningMount(docker, network, base, options);
+    report.reach = await reachOfRunningMount(docker, network, base, options, machine);
   } catch (error) {
     report.docker = { ok: false, error: describeError(error, client) };
   }
