@@ -6,9 +6,9 @@ import { describeError, type ErrorClient, type ErrorDescription } from "./errors
 import { containerIp, isMountContainer, MOUNT_IMAGE, publishedPort } from "./mount/mounts";
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
-import { describeRuntime, detectRuntime, type RuntimeKind } from "./docker/runtime-kind";
+import { describeEngineProduct, detectEngineProduct, type EngineProduct } from "./docker/engine-product";
 import { lookUpRoute, probeTcp, reachShare, type ConnectionChoice, type ProbeResult } from "./network/reach";
-import type { RouteVerdict } from "./network/route";
+import type { Interfaces, RouteVerdict } from "./network/route";
 
 export interface DoctorReport {
   platform: NodeJS.Platform;
@@ -19,7 +19,8 @@ export interface DoctorReport {
     endpoint?: EngineEndpoint;
     version?: string;
     operatingSystem?: string;
-    runtime?: RuntimeKind;
+    /** The engine's product; "runtime" is the name `doctor --json` has always given it. */
+    runtime?: EngineProduct;
     runtimeDescription?: string;
     error?: ErrorDescription;
   };
@@ -29,12 +30,22 @@ export interface DoctorReport {
   reach?: { mount: string; ip: string; route?: RouteVerdict; probe: ProbeResult; connection: ConnectionChoice };
 }
 
+/** What the reach check asks of this machine's network; tests pass their own, so no probe leaves them. */
+export interface ReachProbe {
+  /** A TCP connect to port 445 of a container IP. */
+  smbPort: (ip: string) => Promise<ProbeResult>;
+  interfaces: () => Interfaces;
+}
+
+const thisMachine: ReachProbe = { smbPort: (ip) => probeTcp(ip, 445, 1_500), interfaces: os.networkInterfaces };
+
 /** The route verdict, a probe of port 445 and the resulting choice, for the first running mount. */
 async function reachOfRunningMount(
   docker: Docker,
   network: string,
   base: ReturnType<typeof baseRuntime>,
   options: HelperOptions,
+  machine: ReachProbe,
 ): Promise<DoctorReport["reach"]> {
   const all = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
   const running = all.find((summary) => isMountContainer(summary.Labels));
@@ -43,13 +54,14 @@ async function reachOfRunningMount(
   const port = publishedPort(
     running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort,
   );
-  const route = await lookUpRoute(ip, base.platform, base.run, os.networkInterfaces());
-  const probe = await probeTcp(ip, 445, 1_500);
+  const route = await lookUpRoute(ip, base.platform, base.run, machine.interfaces());
+  const probe = await machine.smbPort(ip);
   const reach = await reachShare(ip, port, {
     platform: base.platform,
     run: base.run,
     mode: options.connection ?? "auto",
     probe: async () => probe,
+    interfaces: machine.interfaces,
   });
   return { mount: running.Labels["sshmount.name"], ip, route, probe, connection: reach.connection };
 }
@@ -58,7 +70,11 @@ async function reachOfRunningMount(
  * What this machine offers sshmount, checked piece by piece so one failure does not hide the others;
  * an engine's failure is described for `client`.
  */
-export async function doctor(options: HelperOptions = {}, client: ErrorClient = "cli"): Promise<DoctorReport> {
+export async function doctor(
+  options: HelperOptions = {},
+  client: ErrorClient = "cli",
+  machine: ReachProbe = thisMachine,
+): Promise<DoctorReport> {
   const base = baseRuntime(options);
   const tag = `${MOUNT_IMAGE}:${await contextHash(mountImageDir(options.assetsPath))}`;
   const network = networkName(base.env);
@@ -79,7 +95,7 @@ export async function doctor(options: HelperOptions = {}, client: ErrorClient = 
   try {
     const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
     const info = await docker.info();
-    const runtime = detectRuntime({
+    const product = detectEngineProduct({
       platform: base.platform,
       operatingSystem: info.OperatingSystem,
       name: info.Name,
@@ -90,8 +106,8 @@ export async function doctor(options: HelperOptions = {}, client: ErrorClient = 
       endpoint,
       version: info.ServerVersion,
       operatingSystem: info.OperatingSystem,
-      runtime,
-      runtimeDescription: describeRuntime(runtime),
+      runtime: product,
+      runtimeDescription: describeEngineProduct(product),
     };
     report.image.present = await docker
       .getImage(tag)
@@ -103,7 +119,7 @@ export async function doctor(options: HelperOptions = {}, client: ErrorClient = 
       .inspect()
       .catch(() => undefined);
     report.network = { name: network, exists: Boolean(networkInfo), options: networkInfo?.Options ?? undefined };
-    report.reach = await reachOfRunningMount(docker, network, base, options);
+    report.reach = await reachOfRunningMount(docker, network, base, options, machine);
   } catch (error) {
     report.docker = { ok: false, error: describeError(error, client) };
   }

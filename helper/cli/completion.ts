@@ -1,34 +1,36 @@
 /**
- * Shell completion scripts, generated from the CLI's table (spec.ts), so a new verb or flag is
+ * Shell completion scripts, generated from the CLI's tables (verbs.ts, spec.ts), so a new verb or flag is
  * completed the moment it exists. Host aliases and mount names come from the CLI's own JSON output at
  * the time of the Tab: `sshmount hosts --json` and `sshmount list --json`.
  */
-import { GLOBAL_FLAGS, SHELLS, VERBS, fixedWords, flagsOf, type Completes, type VerbSpec } from "./spec";
+import { GLOBAL_FLAGS, SHELLS, fixedWords, flagsOf, type Completes, type VerbSpec } from "./spec";
 
 type Shell = (typeof SHELLS)[number];
-
-const verbs = VERBS as readonly VerbSpec[];
+type Source = { words?: readonly string[]; verb?: string; field?: string };
 
 /** The sed expression that takes one string field of the CLI's JSON (two-space indented, one field a line). */
 function jsonFieldSed(field: string): string {
   return `s/^ *"${field}": "\\(.*\\)",\\{0,1\\}$/\\1/p`;
 }
 
-const sources: Record<Completes, { words?: readonly string[]; verb?: string; field?: string }> = {
-  hosts: { verb: "hosts", field: "alias" },
-  mounts: { verb: "list", field: "name" },
-  verbs: { words: fixedWords("verbs") },
-  shells: { words: fixedWords("shells") },
-};
+function sourcesOf(verbs: readonly VerbSpec[]): Record<Completes, Source> {
+  return {
+    hosts: { verb: "hosts", field: "alias" },
+    mounts: { verb: "list", field: "name" },
+    verbs: { words: fixedWords("verbs", verbs) },
+    shells: { words: fixedWords("shells", verbs) },
+  };
+}
 
-function valueFlags(): string[] {
+function valueFlags(verbs: readonly VerbSpec[]): string[] {
   return [...new Set(verbs.flatMap((verb) => flagsOf(verb)).filter((flag) => flag.type !== "boolean"))].map(
     (flag) => `--${flag.name}`,
   );
 }
 
-function bash(): string {
-  const withValues = valueFlags();
+function bash(verbs: readonly VerbSpec[]): string {
+  const sources = sourcesOf(verbs);
+  const withValues = valueFlags(verbs);
   const perVerb = verbs.map((verb) => {
     const flags = [...flagsOf(verb).map((flag) => `--${flag.name}`), "--help"].join(" ");
     const source = verb.completes ? sources[verb.completes] : undefined;
@@ -89,7 +91,8 @@ function zshText(text: string): string {
   return text.replace(/'/g, "'\\''").replace(/[[\]]/g, "\\$&");
 }
 
-function zsh(): string {
+function zsh(verbs: readonly VerbSpec[]): string {
+  const sources = sourcesOf(verbs);
   const verbList = verbs.map((verb) => `    '${verb.name}:${zshText(verb.summary).replace(/:/g, "\\:")}'`);
   const cases = verbs.map((verb) => {
     const specs = flagsOf(verb).map((flag) => {
@@ -148,7 +151,8 @@ function fishText(text: string): string {
   return `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-function fish(): string {
+function fish(verbs: readonly VerbSpec[]): string {
+  const sources = sourcesOf(verbs);
   const lines = [
     "complete -c sshmount -f",
     ...GLOBAL_FLAGS.map((flag) => `complete -c sshmount -s ${flag.short} -l ${flag.name} -d ${fishText(flag.help)}`),
@@ -188,13 +192,13 @@ ${lines.join("\n")}
 `;
 }
 
-export function completionScript(shell: Shell): string {
+export function completionScript(shell: Shell, verbs: readonly VerbSpec[]): string {
   switch (shell) {
     case "bash":
-      return bash();
+      return bash(verbs);
     case "zsh":
-      return zsh();
+      return zsh(verbs);
     case "fish":
-      return fish();
+      return fish(verbs);
   }
 }

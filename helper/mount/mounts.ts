@@ -8,7 +8,7 @@ import { containerLogs, holdStdin, isNotFound, readContainerFile, removeContaine
 import { engineAcceptsConnections } from "../docker/engine";
 import { ensureImage, type BuildStep } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
-import { detectRuntime, type RuntimeKind } from "../docker/runtime-kind";
+import { detectEngineProduct, type EngineProduct } from "../docker/engine-product";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { SshmountError } from "../errors";
 import { reachShare, smbUrl, type ConnectionChoice } from "../network/reach";
@@ -520,12 +520,12 @@ interface ContainerPlan {
   agent: string | undefined;
   inputs: InputFiles;
   host: SshHostOptions;
-  kind: RuntimeKind;
+  kind: EngineProduct;
 }
 
-async function runtimeKind(runtime: Runtime): Promise<RuntimeKind> {
+async function runtimeKind(runtime: Runtime): Promise<EngineProduct> {
   const info = await runtime.docker.info();
-  return detectRuntime({
+  return detectEngineProduct({
     platform: runtime.platform,
     operatingSystem: info.OperatingSystem,
     name: info.Name,

@@ -5,8 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
-import { cleansUpOnCancel, main, parseCli, progressPrinter, verbUsage } from "../../../helper/cli/cli";
-import { FLAGS, VERBS, verbSpec } from "../../../helper/cli/spec";
+import { cleansUpOnCancel, main, parseCli } from "../../../helper/cli/cli";
+import { progressPrinter, verbUsage } from "../../../helper/cli/render";
+import { FLAGS } from "../../../helper/cli/spec";
+import { VERBS, verbSpec } from "../../../helper/cli/verbs";
 import { completionScript } from "../../../helper/cli/completion";
 import { readHiddenLine } from "../../../helper/cli/password-prompt";
 
@@ -83,7 +85,7 @@ describe("the verb table", () => {
       const usage = verbUsage(verb);
       expect(usage).toMatch(new RegExp(`^Usage:\n  sshmount ${verb.name}`));
       for (const flag of FLAGS) {
-        const takes = (flag.verbs as readonly string[]).includes(verb.name);
+        const takes = (verb.flags as readonly string[]).includes(flag.name);
         expect({ verb: verb.name, flag: flag.name, listed: usage.includes(`\n  --${flag.name}`) }).toEqual({
           verb: verb.name,
           flag: flag.name,
@@ -282,7 +284,7 @@ describe("shell completion", () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-completion-"));
     try {
       const script = path.join(dir, "sshmount.bash");
-      await fs.writeFile(script, completionScript("bash"));
+      await fs.writeFile(script, completionScript("bash", VERBS));
       const hosts = JSON.stringify([{ alias: "web", hostName: "web.example", user: "me" }], null, 2);
       const mounts = JSON.stringify([{ name: "notes", smb: { url: "smb://x/notes", user: "sshmount" } }], null, 2);
       await fs.writeFile(path.join(dir, "hosts.json"), `${hosts}\n`);
@@ -333,7 +335,7 @@ describe("shell completion", () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-completion-"));
     try {
       const script = path.join(dir, `_sshmount.${shell}`);
-      await fs.writeFile(script, completionScript(shell as "zsh" | "fish"));
+      await fs.writeFile(script, completionScript(shell as "zsh" | "fish", VERBS));
       await expect(execFileAsync(shell, [...check, script])).resolves.toBeDefined();
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -342,7 +344,7 @@ describe("shell completion", () => {
 
   it("every verb and flag of the table is in every script", () => {
     for (const shell of ["bash", "zsh", "fish"] as const) {
-      const script = completionScript(shell);
+      const script = completionScript(shell, VERBS);
       for (const verb of VERBS) expect(script).toContain(verb.name);
       for (const flag of FLAGS) expect(script).toMatch(new RegExp(`(--|-l )${flag.name}\\b`));
     }

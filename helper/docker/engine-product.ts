@@ -1,9 +1,9 @@
 import type { EngineEndpoint } from "./engine";
 
 /** Which Docker product runs the engine: it decides whether a Mac can reach container IPs at all. */
-export type RuntimeKind = "orbstack" | "docker-desktop" | "colima" | "linux" | "other";
+export type EngineProduct = "orbstack" | "docker-desktop" | "colima" | "linux" | "other";
 
-export interface RuntimeFacts {
+export interface EngineFacts {
   platform: NodeJS.Platform;
   /** `docker info` OperatingSystem: "OrbStack", "Docker Desktop", "Ubuntu 24.04 LTS"… */
   operatingSystem?: string;
@@ -13,10 +13,10 @@ export interface RuntimeFacts {
 }
 
 /**
- * Reads the runtime from what the engine says about itself and where its socket lives. "Docker Desktop"
+ * Reads the product from what the engine says about itself and where its socket lives. "Docker Desktop"
  * is also what Windows and Linux installs report, so on those it is told apart by the platform.
  */
-export function detectRuntime(facts: RuntimeFacts): RuntimeKind {
+export function detectEngineProduct(facts: EngineFacts): EngineProduct {
   const os = facts.operatingSystem ?? "";
   const where = `${facts.endpoint?.context ?? ""} ${facts.endpoint?.host ?? ""} ${facts.name ?? ""}`.toLowerCase();
   if (/orbstack/i.test(os) || where.includes("orbstack")) return "orbstack";
@@ -26,7 +26,7 @@ export function detectRuntime(facts: RuntimeFacts): RuntimeKind {
   return "other";
 }
 
-const words: Record<RuntimeKind, string> = {
+const words: Record<EngineProduct, string> = {
   orbstack: "OrbStack: routes container IPs to this Mac",
   "docker-desktop": "Docker Desktop: does not route container IPs (docker-mac-net-connect adds the routes)",
   colima: "Colima: container IPs stay inside its VM",
@@ -34,6 +34,6 @@ const words: Record<RuntimeKind, string> = {
   other: "an engine sshmount does not know: the route check decides",
 };
 
-export function describeRuntime(kind: RuntimeKind): string {
+export function describeEngineProduct(kind: EngineProduct): string {
   return words[kind];
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "@jest/globals";
-import { detectRuntime } from "../../../helper/docker/runtime-kind";
+import { detectEngineProduct } from "../../../helper/docker/engine-product";
 
 /**
- * `docker info` values as the runtimes report them: OrbStack "OrbStack"/"orbstack" (OrbStack
+ * `docker info` values as the products report them: OrbStack "OrbStack"/"orbstack" (OrbStack
  * vmconfig DockerNodeName), Docker Desktop "Docker Desktop"/"docker-desktop" with context desktop-linux
  * (docker/docs mac-permission-requirements.md), Colima's context and socket (abiosoft/colima docs/FAQ.md),
  * and this machine's Debian engine.
  */
-describe("detectRuntime", () => {
+describe("detectEngineProduct", () => {
   it.each([
     [{ platform: "darwin", operatingSystem: "OrbStack", name: "orbstack" }, "orbstack"],
     [
@@ -32,6 +32,6 @@ describe("detectRuntime", () => {
     [{ platform: "linux", operatingSystem: "Debian GNU/Linux 12 (bookworm)", name: "ci" }, "linux"],
     [{ platform: "darwin", operatingSystem: "Rancher Desktop WSL Distribution" }, "other"],
   ] as const)("%j is %s", (facts, kind) => {
-    expect(detectRuntime(facts)).toBe(kind);
+    expect(detectEngineProduct(facts)).toBe(kind);
   });
 });
