@@ -45,7 +45,7 @@ async function withEngine<T>(options: HelperOptions, work: (runtime: Runtime) =>
   try {
     return await work(runtime);
   } catch (error) {
-    throw (await engineLost(error, runtime.endpoint)) ?? error;
+    throw (await engineLost(error, runtime.endpoint, runtime.dockerClient)) ?? error;
   }
 }
 

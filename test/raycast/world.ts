@@ -3,18 +3,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { resetStore, type Store } from "./api";
-import { resetAppleScripts, type AppleScriptState } from "./fake-applescript";
-import { resetEngine, type EngineState } from "./fake-engine";
-import { resetProcesses, type ProcessState } from "./fake-processes";
+import { FakeAppleScript } from "./fake-applescript";
+import { FakeEngine } from "./fake-engine";
+import { FakeProcesses } from "./fake-processes";
 
 export interface UiWorld {
   dir: string;
   sshConfig: string;
   knownHosts: string;
   store: Store;
-  engine: EngineState;
-  processes: ProcessState;
-  appleScripts: AppleScriptState;
+  engine: FakeEngine;
+  processes: FakeProcesses;
+  appleScripts: FakeAppleScript;
 }
 
 /** A host key the scripted servers present (ed25519, made once by ssh-keygen for these tests). */
@@ -74,9 +74,9 @@ export function createUiWorld(preferences: Record<string, unknown> = {}): UiWorl
     sshConfig,
     knownHosts,
     store,
-    engine: resetEngine(),
-    processes: resetProcesses(),
-    appleScripts: resetAppleScripts(),
+    engine: new FakeEngine(),
+    processes: new FakeProcesses(),
+    appleScripts: new FakeAppleScript(),
   };
 }
 

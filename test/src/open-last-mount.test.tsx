@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { render } from "../raycast/render";
-import { publishedPort, refusedLogin } from "../raycast/fake-engine";
+import { refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world);
 const { default: openLastMount } = await import("../../src/open-last-mount");
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");
@@ -30,7 +30,7 @@ describe("Open Last Mount", () => {
     await openLastMount();
     expect(world.store.huds).toEqual(["Opened web in Finder"]);
     expect(world.appleScripts.calls.map((call) => call.script)).toEqual([
-      expect.stringContaining(`mount volume "smb://sshmount@127.0.0.1:${publishedPort("web")}/web"`),
+      expect.stringContaining(`mount volume "smb://sshmount@127.0.0.1:${world.engine.publishedPort("web")}/web"`),
     ]);
     expect(opened()).toEqual(["/Volumes/web"]);
     expect(world.store.toasts).toEqual([]);
