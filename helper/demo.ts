@@ -13,7 +13,7 @@ import { cacheDir, type Runtime } from "./runtime";
 export const DEMO_IMAGE = "sshmount-demo-sshd";
 const DEMO_ROLE = "demo-server";
 
-export interface DemoServerOptions {
+interface DemoServerOptions {
   /** Container name, also the host name other containers on the network reach it by. */
   serverName?: string;
   /** Alias written into the generated ssh config. */

@@ -8,7 +8,7 @@ import Docker from "dockerode";
 import { SshmountError } from "../errors";
 import { pathExists } from "../files";
 
-export type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
+type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
 
 export interface EngineEndpoint {
   source: EngineSource;
@@ -20,7 +20,7 @@ export interface EngineEndpoint {
   tls?: boolean;
 }
 
-export interface EngineLookup {
+interface EngineLookup {
   socket?: string;
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -104,7 +104,7 @@ export async function findEngine(lookup: EngineLookup = {}): Promise<EngineEndpo
   });
 }
 
-export type EngineTarget = { socketPath: string } | { host: string; port: number };
+type EngineTarget = { socketPath: string } | { host: string; port: number };
 
 /** Loopback addresses; an IPv4-mapped IPv6 address (::ffff:127.0.0.1) counts as its IPv4 one. */
 const loopback = new net.BlockList();

@@ -25,7 +25,7 @@ function refusedOption(error: unknown, options: Record<string, string>): boolean
   return Object.entries(options).some(([key, value]) => message.includes(key) || message.includes(value));
 }
 
-export interface NetworkResult {
+interface NetworkResult {
   created: boolean;
   /** The driver options the network has (an existing network keeps its own). */
   options: Record<string, string>;

@@ -4,7 +4,7 @@ import { environment, getPreferenceValues } from "@raycast/api";
 import type { ConnectionMode, HelperOptions } from "../../helper";
 import { boundaries } from "./boundaries";
 
-export interface Preferences {
+interface Preferences {
   sshConfig?: string;
   dockerSocket?: string;
   connectionMode?: ConnectionMode;

@@ -6,7 +6,7 @@
  */
 import type { AppleScriptRunner } from "../../helper";
 
-export interface AppleScriptCall {
+interface AppleScriptCall {
   script: string;
 }
 

@@ -10,7 +10,7 @@ import { createTar, readTar } from "../../helper/docker/archive";
 import type { DockerClient } from "../../helper/docker/engine";
 
 /** What the scripted server does when a mount container starts; `files` are the container's inputs. */
-export type Behaviour = (files: Map<string, Buffer>) => { lines: string[]; exitCode?: number };
+type Behaviour = (files: Map<string, Buffer>) => { lines: string[]; exitCode?: number };
 
 /** A server that refuses the login, offering `methods`: what the entrypoint logs when ssh is turned away. */
 export function refusedLogin(login: string, methods = "publickey"): Behaviour {
@@ -22,7 +22,7 @@ export function refusedLogin(login: string, methods = "publickey"): Behaviour {
 }
 
 /** The create request as the helper sent it (dockerode's ContainerCreateOptions, the parts the helper sets). */
-export interface CreateRequest {
+interface CreateRequest {
   name?: string;
   Image?: string;
   Labels?: Record<string, string>;

@@ -7,13 +7,13 @@
 import { programMissing } from "../../helper/errors";
 import { runCommand, type CommandRunner } from "../../helper/process";
 
-export interface ProcessCall {
+interface ProcessCall {
   file: string;
   args: string[];
   input?: string;
 }
 
-export interface ProcessResult {
+interface ProcessResult {
   exitCode: number;
   stdout?: string;
   stderr?: string;
