@@ -113,6 +113,24 @@ describe("List Mounts", () => {
     expect(world.store.clipboard).toEqual([mount.smb.url]);
   });
 
+  it("starts a stopped mount before it opens it, the toast following each step and at ready moving on to Finder", async () => {
+    await mountAs("web", "alpha");
+    const stopped = record("alpha");
+    if (stopped) stopped.running = false;
+    const view = await openList(["alpha"]);
+    await view.action("Open in Finder", view.item("alpha"));
+    await view.waitFor(() => expect(lastToast()?.title).toBe("Opened alpha in Finder"));
+    const titles = lastToast()?.history.map((state) => state.title);
+    // Each change of the toast is kept; a title stands until the next one.
+    expect(titles?.filter((title, index) => title !== titles[index - 1])).toEqual([
+      "Opening alpha",
+      "Connecting to web",
+      "Opening Finder",
+      "Opened alpha in Finder",
+    ]);
+    expect(stopped?.running).toBe(true);
+  });
+
   it("says which permission macOS refused and where to grant it, and opens no folder", async () => {
     await mountAs("web", "alpha");
     const view = await openList(["alpha"]);
