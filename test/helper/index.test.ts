@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import * as helper from "../../helper/index";
 import type { MountOptions, MountProgress } from "../../helper/index";
+import { writeSshClient } from "../fixtures/ssh-client";
 import { FakeAppleScript } from "../raycast/fake-applescript";
 import { FakeEngine, refusedLogin } from "../raycast/fake-engine";
 import { FakeProcesses } from "../raycast/fake-processes";
@@ -20,31 +20,12 @@ let processes: FakeProcesses;
 let appleScripts: FakeAppleScript;
 let options: MountOptions;
 
-function keygen(file: string): string {
-  spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", file]);
-  return fs.readFileSync(`${file}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
-}
-
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "sshmount-index-"));
-  keygen(path.join(dir, "id_ed25519"));
-  const knownHosts = path.join(dir, "known_hosts");
-  fs.writeFileSync(knownHosts, `web.example ${keygen(path.join(dir, "host_key"))}\n`);
-  const sshConfig = path.join(dir, "config");
-  fs.writeFileSync(
-    sshConfig,
-    [
-      "Host web",
-      "  HostName web.example",
-      "  User ann",
-      "Host db",
-      "  HostName db.example",
-      "  User ann",
-      "  Port 2222",
-    ]
-      .concat(["Host *", `  IdentityFile "${dir}/id_ed25519"`, "  IdentitiesOnly yes"])
-      .concat([`  UserKnownHostsFile "${knownHosts}"`, ""])
-      .join("\n"),
+  const { sshConfig } = writeSshClient(
+    dir,
+    { web: ["HostName web.example", "User ann"], db: ["HostName db.example", "User ann", "Port 2222"] },
+    ["web.example", "[db.example]:2222"],
   );
   engine = new FakeEngine();
   processes = new FakeProcesses();
