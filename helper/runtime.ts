@@ -45,7 +45,8 @@ export interface Runtime {
 }
 
 /** Walks up from this module to the folder with assets/container/Dockerfile: the same code runs from helper/ and bin/. */
-function findPackageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
+function findPackageRoot(): string {
+  const start = path.dirname(fileURLToPath(import.meta.url));
   let dir = start;
   for (;;) {
     if (fs.existsSync(path.join(dir, "assets", "container", "Dockerfile"))) return dir;

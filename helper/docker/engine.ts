@@ -192,14 +192,14 @@ export interface Engine {
   endpoint: EngineEndpoint;
 }
 
+/** How long the engine has to answer its first ping. */
+const PING_TIMEOUT_MS = 5_000;
+
 /** Finds the engine and proves it answers, so every later failure is about the mount, not the engine. */
-export async function connectEngine(
-  lookup: EngineLookup & { client?: DockerClient } = {},
-  timeoutMs = 5_000,
-): Promise<Engine> {
+export async function connectEngine(lookup: EngineLookup & { client?: DockerClient } = {}): Promise<Engine> {
   const endpoint = await findEngine(lookup);
   const client = lookup.client ?? dockerode;
-  const docker = client({ ...dockerOptions(endpoint), timeout: timeoutMs });
+  const docker = client({ ...dockerOptions(endpoint), timeout: PING_TIMEOUT_MS });
   try {
     await docker.ping();
   } catch (error) {

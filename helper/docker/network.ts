@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 
 const DEFAULT_NETWORK = "sshmount";
 
-export function networkName(env: NodeJS.ProcessEnv = process.env): string {
+export function networkName(env: NodeJS.ProcessEnv): string {
   return env.SSHMOUNT_NETWORK || DEFAULT_NETWORK;
 }
 
