@@ -254,12 +254,18 @@ function listText(mounts: MountInfo[]): string {
   return `${[header, ...rows].map(format).join("\n")}\n`;
 }
 
-/** One line per step on stderr; of an image build one "Step n/m" line per Dockerfile step, which shows it moves. */
-export function progressPrinter(io: Pick<CliIo, "stderr">) {
+/**
+ * One line per step on stderr; of an image build one "Step n/m" line per Dockerfile step, which shows
+ * it moves. At "ready" the verb's own result follows, or first `next`, what the verb goes on to do.
+ */
+export function progressPrinter(io: Pick<CliIo, "stderr">, next?: string) {
   let lastMessage = "";
   let lastBuild = "";
   return (progress: MountProgress) => {
-    if (progress.step === "ready") return;
+    if (progress.step === "ready") {
+      if (next) io.stderr(`${next}…\n`);
+      return;
+    }
     if (progress.message !== lastMessage) {
       io.stderr(`${progress.message}…\n`);
       lastBuild = "";
@@ -367,7 +373,10 @@ async function runCommand(parsed: ParsedCli, io: CliIo): Promise<number | void> 
       io.stdout(await api.logs(args[0], options));
       return;
     case "open": {
-      const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
+      // A stopped mount starts first; once it is ready, Finder mounts the share (which can ask a question).
+      const opening = progressPrinter(io, platform === "darwin" ? "Opening Finder" : undefined);
+      const target = flags.last ? undefined : args[0];
+      const result = await api.open(target, { ...options, onProgress: opening, signal: io.signal });
       const { mount } = result;
       if (flags.json)
         io.stdout(json({ ...mountJson(mount, flags["show-password"]), opened: result.opened, volume: result.volume }));
