@@ -21,9 +21,9 @@ module.exports = {
       testMatch: ["<rootDir>/test/src/**/*.test.ts?(x)"],
       // @raycast/api has no runtime outside Raycast: every import of it (also @raycast/utils' own) gets the double.
       moduleNameMapper: { "^@raycast/api$": "<rootDir>/test/raycast/api.tsx" },
-      // The doubles keep their state on globalThis (one engine and store across module registries). Jest
-      // 30's default "soft" cleanup wraps such objects' properties after each file, and a stream event
-      // that lands after the file (a stdin attach closing) then recurses in jest-util's setter.
+      // The @raycast/api double keeps its store on globalThis (one store across module registries). Jest
+      // 30's default "soft" cleanup wraps such objects' properties after each file, and an event that
+      // lands after the file then recurses in jest-util's setter.
       testEnvironmentOptions: { globalsCleanup: "off" },
     },
     {

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createTar } from "./docker/archive";
+import { createTar, type ArchiveEntry } from "./docker/archive";
 import { containerLogs, removeContainer } from "./docker/containers";
 import { ensureImage } from "./docker/image";
 import { ensureNetwork } from "./docker/network";
@@ -13,7 +13,7 @@ import { cacheDir, type Runtime } from "./runtime";
 export const DEMO_IMAGE = "sshmount-demo-sshd";
 const DEMO_ROLE = "demo-server";
 
-export interface DemoServerOptions {
+interface DemoServerOptions {
   /** Container name, also the host name other containers on the network reach it by. */
   serverName?: string;
   /** Alias written into the generated ssh config. */
@@ -21,21 +21,21 @@ export interface DemoServerOptions {
   /** Where keys, known_hosts and the ssh config are kept; the user's ~/.ssh is never touched. */
   stateDir?: string;
   onProgress?: MountOptions["onProgress"];
-  /** Docker network the server joins, default the mount network; `alsoOn` adds more (a jump host). */
+}
+
+/**
+ * How a server made from the demo image differs from the demo's own: the e2e tests' servers
+ * (test/e2e/servers.ts) set the environment and the files in /etc that demo/sshd/entrypoint.sh reads.
+ */
+export interface DemoServerVariant {
+  /** Whether the generated client key logs in, as it does on the demo's own server. */
+  clientKey?: boolean;
+  env?: string[];
+  /** Put under /etc before sshd starts. */
+  files?: ArchiveEntry[];
+  /** The Docker network it joins instead of the mount network, and more it is also on. */
   network?: string;
   alsoOn?: string[];
-  /** Lets the demo user log in with this password (test servers for password authentication). */
-  password?: string;
-  /** Ask for the password over keyboard-interactive (PAM), as many servers do, instead of "password". */
-  passwordPrompt?: "password" | "keyboard-interactive";
-  /** Accept the generated client key; false makes a password-only server. */
-  keyAuth?: boolean;
-  /** Allow TCP forwarding, so the server can be a ProxyJump hop. */
-  jumpHost?: boolean;
-  /** A login banner (sshd Banner), for tests of a server that prints hostile text. */
-  banner?: string;
-  /** Anyone logs in as demo without credentials (tests of a hostile server). */
-  openLogin?: boolean;
 }
 
 export interface DemoServer {
@@ -111,7 +111,11 @@ async function ownDemoServer(runtime: Runtime, serverName: string) {
  * Starts a throwaway OpenSSH server with sample files on the mount network, with a client key and a
  * pinned host key generated here, so the demo keeps StrictHostKeyChecking on like any real host.
  */
-export async function startDemoServer(runtime: Runtime, options: DemoServerOptions = {}): Promise<DemoServer> {
+export async function startDemoServer(
+  runtime: Runtime,
+  options: DemoServerOptions = {},
+  variant: DemoServerVariant = {},
+): Promise<DemoServer> {
   const serverName = options.serverName ?? "sshmount-demo-server";
   const alias = options.alias ?? "sshmount-demo";
   const stateDir = options.stateDir ?? defaultDemoStateDir(runtime);
@@ -152,29 +156,24 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
         ...(build ? { build } : {}),
       }),
   });
-  await ensureNetwork(runtime.docker, options.network ?? runtime.network);
+  const network = variant.network ?? runtime.network;
+  await ensureNetwork(runtime.docker, network);
   const running = await ownDemoServer(runtime, serverName);
   // A server already running this image keeps serving the mounts that use it.
   if (running?.State.Running && running.Config.Image === image.tag) {
     return { serverName, alias, sshConfig, stateDir, identityFile, hostPublicKey };
   }
   await removeContainer(runtime.docker.getContainer(serverName));
-  const network = options.network ?? runtime.network;
   const container = await runtime.docker.createContainer({
     name: serverName,
     Image: image.tag,
     Labels: { "sshmount.role": DEMO_ROLE },
-    Env: [
-      `AUTHORIZED_KEYS=${options.keyAuth === false ? "" : clientPublicKey}`,
-      ...(options.jumpHost ? ["DEMO_JUMP_HOST=yes"] : []),
-      ...(options.passwordPrompt ? [`DEMO_PASSWORD_PROMPT=${options.passwordPrompt}`] : []),
-      ...(options.openLogin ? ["DEMO_OPEN_LOGIN=yes"] : []),
-    ],
+    Env: [`AUTHORIZED_KEYS=${variant.clientKey === false ? "" : clientPublicKey}`, ...(variant.env ?? [])],
     // The demo's stand-in for a remote host: like one, it is back after the engine restarts.
     HostConfig: { NetworkMode: network, RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } },
   });
   try {
-    for (const other of options.alsoOn ?? []) {
+    for (const other of variant.alsoOn ?? []) {
       await ensureNetwork(runtime.docker, other);
       await runtime.docker.getNetwork(other).connect({ Container: container.id });
     }
@@ -182,8 +181,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
       createTar([
         { path: "ssh/ssh_host_ed25519_key", mode: 0o600, content: await fs.readFile(hostKey) },
         { path: "ssh/ssh_host_ed25519_key.pub", mode: 0o644, content: `${hostPublicKey}\n` },
-        ...(options.password ? [{ path: "ssh/demo_password", mode: 0o600, content: options.password }] : []),
-        ...(options.banner ? [{ path: "ssh/demo_banner", mode: 0o644, content: options.banner }] : []),
+        ...(variant.files ?? []),
       ]),
       { path: "/etc" },
     );

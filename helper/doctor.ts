@@ -93,7 +93,8 @@ export async function doctor(
     report.ssh = { ok: false, error: describeError(error).message };
   }
   try {
-    const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
+    const lookup = { socket: options.dockerSocket, env: base.env, home: base.home, client: options.dockerClient };
+    const { docker, endpoint } = await connectEngine(lookup);
     const info = await docker.info();
     const product = detectEngineProduct({
       platform: base.platform,

@@ -14,23 +14,20 @@ import { listHosts, type HostEntry } from "./ssh/hosts";
 export {
   describeError,
   isSshmountError,
-  shellQuote,
   SshmountError,
   type ErrorAction,
-  type ErrorClient,
   type ErrorDescription,
-  type ErrorKind,
   type PresentedHostKey,
 } from "./errors";
 export { doctor, type DoctorReport } from "./doctor";
 export { parseTarget, validateMountName } from "./mount/naming";
-export type { MountInfo, MountProgress, MountStep, SmbInfo } from "./mount/mounts";
+export type { MountInfo, MountProgress } from "./mount/mounts";
 export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
 export { APPLESCRIPT_TIMEOUT_MS, type AppleScriptRunner } from "./process";
-export type { ConnectionChoice, ConnectionMode } from "./network/reach";
-export { classifyRoute, INSTALL_CONNECTOR, type RouteVerdict, type RouteVia } from "./network/route";
+export type { ConnectionMode } from "./network/reach";
+export { INSTALL_CONNECTOR } from "./network/route";
 
 export type MountOptions = mounts.MountOptions & HelperOptions;
 
@@ -45,7 +42,7 @@ async function withEngine<T>(options: HelperOptions, work: (runtime: Runtime) =>
   try {
     return await work(runtime);
   } catch (error) {
-    throw (await engineLost(error, runtime.endpoint)) ?? error;
+    throw (await engineLost(error, runtime.endpoint, runtime.dockerClient)) ?? error;
   }
 }
 
@@ -98,7 +95,7 @@ export async function logs(name: string, options: HelperOptions = {}): Promise<s
   return withEngine(options, (runtime) => mounts.logs(runtime, name));
 }
 
-export interface OpenResult {
+interface OpenResult {
   mount: mounts.MountInfo;
   /** False where there is no Finder (Linux): the caller shows the URL instead. */
   opened: boolean;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
-import { connectEngine, type EngineEndpoint } from "./docker/engine";
+import { connectEngine, dockerode, type DockerClient, type EngineEndpoint } from "./docker/engine";
 import { networkName } from "./docker/network";
 import { osascriptRunner, runCommand, type AppleScriptRunner, type CommandRunner } from "./process";
 import type { ConnectionMode } from "./network/reach";
@@ -12,6 +12,8 @@ import type { ConnectionMode } from "./network/reach";
 export interface HelperOptions {
   /** Docker socket or host URL; otherwise DOCKER_HOST, the CLI context, then well-known sockets. */
   dockerSocket?: string;
+  /** Makes the engine's client once the endpoint is found and checked; dockerode when not given. */
+  dockerClient?: DockerClient;
   env?: NodeJS.ProcessEnv;
   home?: string;
   platform?: NodeJS.Platform;
@@ -27,6 +29,8 @@ export interface HelperOptions {
 export interface Runtime {
   docker: Docker;
   endpoint: EngineEndpoint;
+  /** How `docker` was made: a check that the engine still takes connections needs a fresh client. */
+  dockerClient: DockerClient;
   env: NodeJS.ProcessEnv;
   home: string;
   platform: NodeJS.Platform;
@@ -41,7 +45,8 @@ export interface Runtime {
 }
 
 /** Walks up from this module to the folder with assets/container/Dockerfile: the same code runs from helper/ and bin/. */
-function findPackageRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
+function findPackageRoot(): string {
+  const start = path.dirname(fileURLToPath(import.meta.url));
   let dir = start;
   for (;;) {
     if (fs.existsSync(path.join(dir, "assets", "container", "Dockerfile"))) return dir;
@@ -79,13 +84,16 @@ export function baseRuntime(options: HelperOptions = {}) {
 
 export async function createRuntime(options: HelperOptions = {}): Promise<Runtime> {
   const base = baseRuntime(options);
-  const { docker, endpoint } = await connectEngine({ socket: options.dockerSocket, env: base.env, home: base.home });
+  const dockerClient = options.dockerClient ?? dockerode;
+  const lookup = { socket: options.dockerSocket, env: base.env, home: base.home, client: dockerClient };
+  const { docker, endpoint } = await connectEngine(lookup);
   let packageRoot: string | undefined;
   let imageDir: string | undefined;
   return {
     ...base,
     docker,
     endpoint,
+    dockerClient,
     network: networkName(base.env),
     connection: options.connection ?? "auto",
     // Looked up only when an image must be built: a Raycast bundle has no package root, and listing needs neither.

@@ -7,7 +7,10 @@ export function hasControlCharacters(text: string): boolean {
   return false;
 }
 
-/** Echoes user input in a message: quoted, escapes visible (a newline reads as \n), cut to `max` characters. */
-export function quoted(value: string, max = 60): string {
-  return value.length > max ? `${JSON.stringify(value.slice(0, max))}…` : JSON.stringify(value);
+/** How much of the user's input a message echoes. */
+const QUOTED_MAX = 60;
+
+/** Echoes user input in a message: quoted, escapes visible (a newline reads as \n), cut to QUOTED_MAX characters. */
+export function quoted(value: string): string {
+  return value.length > QUOTED_MAX ? `${JSON.stringify(value.slice(0, QUOTED_MAX))}…` : JSON.stringify(value);
 }

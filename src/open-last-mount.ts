@@ -4,6 +4,7 @@ import type { MountInfo, MountProgress } from "../helper";
 import { describeError, isSshmountError } from "../helper";
 import { lastMountName } from "./lib/last-mount";
 import { checkSetup, mountSshHost, openMount } from "./lib/mount-actions";
+import { progressToast } from "./lib/toast";
 
 /**
  * For a hotkey: opens the mount used last in Finder, starting it again when it was stopped. The record
@@ -13,9 +14,9 @@ export default async function Command() {
   // Opening a running mount takes a blink; a toast appears only when it has to start first.
   let toast: Promise<Toast> | undefined;
   const onProgress = (progress: MountProgress) => {
-    if (progress.step === "ready") return;
-    if (toast) void toast.then((shown) => (shown.title = progress.message));
-    else toast = showToast({ style: Toast.Style.Animated, title: progress.message });
+    const shows = progressToast(progress, "Opening Finder");
+    if (toast) void toast.then((shown) => Object.assign(shown, shows));
+    else toast = showToast({ style: Toast.Style.Animated, ...shows });
   };
   const openOrNewest = async (name: string | undefined): Promise<MountInfo> => {
     try {

@@ -208,12 +208,18 @@ export function passwordPrompt(alias: string, host: HostEntry | undefined): stri
   return `Password for ${host ? `${host.user}@${host.hostName}` : alias}: `;
 }
 
-/** One line per step on stderr; of an image build one "Step n/m" line per Dockerfile step, which shows it moves. */
-export function progressPrinter(io: { stderr: (text: string) => void }) {
+/**
+ * One line per step on stderr; of an image build one "Step n/m" line per Dockerfile step, which shows
+ * it moves. At "ready" the verb's own result follows, or first `next`, what the verb goes on to do.
+ */
+export function progressPrinter(io: { stderr: (text: string) => void }, next?: string) {
   let lastMessage = "";
   let lastBuild = "";
   return (progress: MountProgress) => {
-    if (progress.step === "ready") return;
+    if (progress.step === "ready") {
+      if (next) io.stderr(`${next}…\n`);
+      return;
+    }
     if (progress.message !== lastMessage) {
       io.stderr(`${progress.message}…\n`);
       lastBuild = "";

@@ -18,6 +18,7 @@ import {
   openJson,
   openText,
   passwordPrompt,
+  progressPrinter,
   remountText,
   unmountText,
 } from "./render";
@@ -142,7 +143,9 @@ export const VERBS = [
     completes: "mounts",
     cleansUp: true,
     flags: ["connect", "show-password", "last", "json"],
-    run: async ({ args, flags, io, options, onProgress }) => {
+    run: async ({ args, flags, io, options, platform }) => {
+      // A stopped mount starts first; once it is ready, Finder mounts the share (which can ask a question).
+      const onProgress = progressPrinter(io, platform === "darwin" ? "Opening Finder" : undefined);
       const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
       const showPassword = flags["show-password"];
       io.stdout(flags.json ? openJson(result, showPassword) : openText(result, showPassword));

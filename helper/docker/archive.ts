@@ -35,7 +35,8 @@ function header(entry: ArchiveEntry, size: number, mtime: number): Buffer {
  * A minimal ustar archive for Docker's archive API. Files go into the container this way, not through
  * bind mounts, so they are owned by root with exactly the mode ssh's permission checks demand.
  */
-export function createTar(entries: ArchiveEntry[], mtime = Math.floor(Date.now() / 1000)): Buffer {
+export function createTar(entries: ArchiveEntry[]): Buffer {
+  const mtime = Math.floor(Date.now() / 1000);
   const parts: Buffer[] = [];
   for (const entry of entries) {
     const body = entry.content === undefined ? Buffer.alloc(0) : Buffer.from(entry.content);

@@ -3,7 +3,7 @@ import type { EngineEndpoint } from "./engine";
 /** Which Docker product runs the engine: it decides whether a Mac can reach container IPs at all. */
 export type EngineProduct = "orbstack" | "docker-desktop" | "colima" | "linux" | "other";
 
-export interface EngineFacts {
+interface EngineFacts {
   platform: NodeJS.Platform;
   /** `docker info` OperatingSystem: "OrbStack", "Docker Desktop", "Ubuntu 24.04 LTS"… */
   operatingSystem?: string;

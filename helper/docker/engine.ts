@@ -8,7 +8,7 @@ import Docker from "dockerode";
 import { SshmountError } from "../errors";
 import { pathExists } from "../files";
 
-export type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
+type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
 
 export interface EngineEndpoint {
   source: EngineSource;
@@ -20,7 +20,7 @@ export interface EngineEndpoint {
   tls?: boolean;
 }
 
-export interface EngineLookup {
+interface EngineLookup {
   socket?: string;
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -104,7 +104,7 @@ export async function findEngine(lookup: EngineLookup = {}): Promise<EngineEndpo
   });
 }
 
-export type EngineTarget = { socketPath: string } | { host: string; port: number };
+type EngineTarget = { socketPath: string } | { host: string; port: number };
 
 /** Loopback addresses; an IPv4-mapped IPv6 address (::ffff:127.0.0.1) counts as its IPv4 one. */
 const loopback = new net.BlockList();
@@ -178,15 +178,28 @@ export function dockerOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
   return "socketPath" in target ? target : { ...target, protocol: "http" };
 }
 
+/**
+ * Makes a client for the engine from dockerode's options, which engineTarget has checked; the helper
+ * opens several (a short-timeout ping, a fresh connection to see whether the engine still takes one),
+ * so tests inject how a client is made rather than one client.
+ */
+export type DockerClient = (options: Docker.DockerOptions) => Docker;
+
+export const dockerode: DockerClient = (options) => new Docker(options);
+
 export interface Engine {
   docker: Docker;
   endpoint: EngineEndpoint;
 }
 
+/** How long the engine has to answer its first ping. */
+const PING_TIMEOUT_MS = 5_000;
+
 /** Finds the engine and proves it answers, so every later failure is about the mount, not the engine. */
-export async function connectEngine(lookup: EngineLookup = {}, timeoutMs = 5_000): Promise<Engine> {
+export async function connectEngine(lookup: EngineLookup & { client?: DockerClient } = {}): Promise<Engine> {
   const endpoint = await findEngine(lookup);
-  const docker = new Docker({ ...dockerOptions(endpoint), timeout: timeoutMs });
+  const client = lookup.client ?? dockerode;
+  const docker = client({ ...dockerOptions(endpoint), timeout: PING_TIMEOUT_MS });
   try {
     await docker.ping();
   } catch (error) {
@@ -199,7 +212,7 @@ export async function connectEngine(lookup: EngineLookup = {}, timeoutMs = 5_000
     );
   }
   // The ping needed a short timeout; builds and log reads must not inherit it.
-  return { docker: new Docker(dockerOptions(endpoint)), endpoint };
+  return { docker: client(dockerOptions(endpoint)), endpoint };
 }
 
 const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ETIMEDOUT"]);
@@ -242,11 +255,16 @@ function isEngineSocketError(error: unknown, endpoint: EngineEndpoint): boolean 
  * user as noise; a 500 counts only when the engine also refuses a new connection. Nothing else does:
  * a missing key file is not a missing engine.
  */
-export async function engineLost(error: unknown, endpoint: EngineEndpoint): Promise<SshmountError | undefined> {
+export async function engineLost(
+  error: unknown,
+  endpoint: EngineEndpoint,
+  client: DockerClient = dockerode,
+): Promise<SshmountError | undefined> {
   if (error instanceof SshmountError) return undefined;
   const { message, statusCode } = (error ?? {}) as { message?: string; statusCode?: number };
   const lost =
-    isEngineSocketError(error, endpoint) || ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint)));
+    isEngineSocketError(error, endpoint) ||
+    ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint, client)));
   if (!lost) return undefined;
   return new SshmountError(
     "docker-unavailable",
@@ -260,13 +278,16 @@ export async function engineLost(error: unknown, endpoint: EngineEndpoint): Prom
  * Whether the engine takes a new connection right now. A shutting-down engine first closes its socket
  * but keeps serving connections already open (Node keeps them alive), so only a fresh one tells.
  */
-export async function engineAcceptsConnections(endpoint: EngineEndpoint): Promise<boolean> {
+export async function engineAcceptsConnections(
+  endpoint: EngineEndpoint,
+  client: DockerClient = dockerode,
+): Promise<boolean> {
   const base = dockerOptions(endpoint);
   const agent = new http.Agent({ keepAlive: false });
   // docker-modem takes an agent; @types/dockerode does not list it.
   const options: Docker.DockerOptions & { agent: http.Agent } = { ...base, agent, timeout: 2_000 };
   try {
-    await new Docker(options).ping();
+    await client(options).ping();
     return true;
   } catch {
     return false;

@@ -53,7 +53,7 @@ export function buildStepOf(line: string): BuildStep | undefined {
   return current >= 1 && current <= total ? { current, total } : undefined;
 }
 
-export interface EnsureImageOptions {
+interface EnsureImageOptions {
   dir: string;
   repository: string;
   onProgress?: (progress: BuildProgress) => void;
@@ -61,7 +61,7 @@ export interface EnsureImageOptions {
   signal?: AbortSignal;
 }
 
-export interface ImageResult {
+interface ImageResult {
   tag: string;
   built: boolean;
 }

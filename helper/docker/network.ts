@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 
 const DEFAULT_NETWORK = "sshmount";
 
-export function networkName(env: NodeJS.ProcessEnv = process.env): string {
+export function networkName(env: NodeJS.ProcessEnv): string {
   return env.SSHMOUNT_NETWORK || DEFAULT_NETWORK;
 }
 
@@ -25,7 +25,7 @@ function refusedOption(error: unknown, options: Record<string, string>): boolean
   return Object.entries(options).some(([key, value]) => message.includes(key) || message.includes(value));
 }
 
-export interface NetworkResult {
+interface NetworkResult {
   created: boolean;
   /** The driver options the network has (an existing network keeps its own). */
   options: Record<string, string>;

@@ -9,7 +9,7 @@ import {
 import type { AppleScriptRunner, CommandRunner } from "../process";
 import { smbUrl } from "../network/reach";
 
-export interface FinderShare {
+interface FinderShare {
   host: string;
   port: number;
   share: string;
@@ -165,7 +165,7 @@ export async function openInFinder(
   return volume;
 }
 
-export interface MountEntry {
+interface MountEntry {
   source: string;
   mountPoint: string;
   type: string;
@@ -215,7 +215,7 @@ export function findVolume(
   })?.mountPoint;
 }
 
-export interface FinderVolumeTarget {
+interface FinderVolumeTarget {
   share: string;
   user: string;
   /** Every address Finder may have used: the container IP on 445 and the port on 127.0.0.1. */

@@ -348,7 +348,7 @@ async function bringUp(
 
 /** The entrypoint was told to stop before it served: the engine shutting down, or a `docker stop`. */
 async function stoppedMidMount(runtime: Runtime, alias: string): Promise<SshmountError> {
-  if (!(await engineAcceptsConnections(runtime.endpoint))) {
+  if (!(await engineAcceptsConnections(runtime.endpoint, runtime.dockerClient))) {
     return new SshmountError("docker-unavailable", `The Docker engine shut down while ${alias} was being mounted`, {
       alias,
       tried: [runtime.endpoint.host],

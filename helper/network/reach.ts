@@ -24,7 +24,7 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
   });
 }
 
-export interface SmbEndpoint {
+interface SmbEndpoint {
   host: string;
   port: number;
 }
@@ -41,12 +41,12 @@ export interface ConnectionChoice {
   reason: string;
 }
 
-export interface Reachability {
+interface Reachability {
   endpoint?: SmbEndpoint;
   connection: ConnectionChoice;
 }
 
-export interface ReachOptions {
+interface ReachOptions {
   platform: NodeJS.Platform;
   run: CommandRunner;
   mode: ConnectionMode;

@@ -13,7 +13,7 @@ export interface RouteVerdict {
   advice: string;
 }
 
-export interface RouteCommandOutput {
+interface RouteCommandOutput {
   stdout: string;
   stderr: string;
 }

@@ -58,7 +58,7 @@ const rules: Rule[] = [
   },
 ];
 
-export interface ClassifyContext {
+interface ClassifyContext {
   alias: string;
   host: string;
   remotePath: string;

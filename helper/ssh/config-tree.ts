@@ -11,7 +11,7 @@ export interface ConfigSource {
   line: number;
 }
 
-export interface ConfigTree {
+interface ConfigTree {
   /** Concrete aliases in the order OpenSSH reads them, once each. */
   aliases: { alias: string; source: ConfigSource }[];
   /** Every file read and every folder an Include listed: a change to any of them can change the hosts. */
@@ -57,7 +57,7 @@ function includePattern(value: string, home: string, system: boolean): string {
   return path.join(system ? "/etc/ssh" : path.join(home, ".ssh"), value);
 }
 
-export interface ReadTreeOptions {
+interface ReadTreeOptions {
   home: string;
   /** True for /etc/ssh/ssh_config, whose relative includes resolve under /etc/ssh. */
   system?: boolean;

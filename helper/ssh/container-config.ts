@@ -20,7 +20,7 @@ export interface ContainerHost {
   agent: boolean;
 }
 
-export interface ContainerSshConfigOptions {
+interface ContainerSshConfigOptions {
   /** The target takes a password (answered by the container's askpass), so it may prompt. */
   password: boolean;
 }

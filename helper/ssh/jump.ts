@@ -3,7 +3,7 @@ import { SshmountError } from "../errors";
 import { resolveHost, type ResolveOptions, type SshHostOptions } from "./options";
 
 /** One ProxyJump hop as written: `[user@]host[:port]` or `ssh://[user@]host[:port]`. */
-export interface HopSpec {
+interface HopSpec {
   host: string;
   user?: string;
   port?: number;

@@ -29,7 +29,7 @@ export function EngineActions() {
 }
 
 /** The fixes only the screen that ran the mount can carry out: it knows the host and the request. */
-export interface ErrorFixes {
+interface ErrorFixes {
   onRetry?: () => void;
   /** After the user confirmed the fingerprint in a dialog. */
   onTrustHostKey?: (hostKey: PresentedHostKey) => void;

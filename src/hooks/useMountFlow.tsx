@@ -6,7 +6,6 @@ import {
   mount,
   type ErrorDescription,
   type HostEntry,
-  type MountProgress,
   type PresentedHostKey,
 } from "../../helper";
 import { ErrorView } from "../components/ErrorView";
@@ -15,7 +14,7 @@ import { MountForm } from "../components/MountForm";
 import { helperOptions, preferences } from "../lib/helper-options";
 import { rememberLastMount, rememberNeedsPassword } from "../lib/last-mount";
 import { openMount, openMountWithToast } from "../lib/mount-actions";
-import { failToast } from "../lib/toast";
+import { failToast, progressToast } from "../lib/toast";
 
 export interface MountRequest {
   remotePath: string;
@@ -30,11 +29,6 @@ function offersPassword(error: unknown): boolean {
     error.kind === "auth-failed" &&
     (error.facts.authMethods ?? []).some((method) => method === "password" || method === "keyboard-interactive")
   );
-}
-
-/** The Dockerfile step while the image builds: enough to show it moves. */
-function stepOf({ build }: MountProgress): string | undefined {
-  return build ? `Step ${build.current}/${build.total}` : undefined;
 }
 
 /** The fingerprint in a confirm dialog: nothing is trusted unless the user compared it and said so. */
@@ -76,6 +70,7 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
       const left = () => controller.signal.aborted;
       runs.current.add(controller);
       const toast = await showToast({ style: Toast.Style.Animated, title: "Checking Docker" });
+      const { openFinder } = preferences();
       try {
         const mounted = await mount(host.alias, request.remotePath, {
           ...helperOptions(),
@@ -84,17 +79,14 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
           trustHostKeys,
           signal: controller.signal,
           onProgress: (progress) => {
-            if (progress.step === "ready" || left()) return;
-            toast.title = progress.message;
-            toast.message = stepOf(progress);
+            if (!left())
+              Object.assign(toast, progressToast(progress, openFinder ? "Opening Finder" : `Mounted ${host.alias}`));
           },
         });
         await rememberLastMount(mounted.name);
         if (left()) return;
         let finderError: ErrorDescription | undefined;
-        if (preferences().openFinder) {
-          toast.title = "Opening Finder";
-          toast.message = undefined;
+        if (openFinder) {
           finderError = await openMount(mounted.name).then(
             () => undefined,
             (error: unknown) => describeError(error, "raycast"),

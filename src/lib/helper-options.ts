@@ -1,10 +1,10 @@
 import os from "node:os";
 import path from "node:path";
 import { environment, getPreferenceValues } from "@raycast/api";
-import { runAppleScript } from "@raycast/utils";
-import { APPLESCRIPT_TIMEOUT_MS, type ConnectionMode, type HelperOptions } from "../../helper";
+import type { ConnectionMode, HelperOptions } from "../../helper";
+import { boundaries } from "./boundaries";
 
-export interface Preferences {
+interface Preferences {
   sshConfig?: string;
   dockerSocket?: string;
   connectionMode?: ConnectionMode;
@@ -28,9 +28,9 @@ export function preferences(): Required<Preferences> {
 }
 
 /**
- * What every helper call gets from the user's preferences. The image is built from assets/container,
- * which the bundle ships (Raycast ships nothing else of the repository); Raycast runs this extension
- * on macOS only.
+ * What every helper call gets: the user's preferences and the boundaries (./boundaries). The image is
+ * built from assets/container, which the bundle ships (Raycast ships nothing else of the repository);
+ * Raycast runs this extension on macOS only.
  */
 export function helperOptions(): HelperOptions & { sshConfig?: string } {
   const prefs = preferences();
@@ -40,10 +40,6 @@ export function helperOptions(): HelperOptions & { sshConfig?: string } {
     connection: prefs.connectionMode,
     assetsPath: environment.assetsPath,
     platform: "darwin",
-    // @raycast/utils 2.3 runAppleScript spawns `osascript` with no script argument and writes the
-    // script to its stdin (`spawned.stdin.end(script)`); only its optional `args` array would reach
-    // argv (after "-"), so none is passed and the share's password stays out of every process list.
-    // Without `humanReadableOutput: false` there is no -ss: the volume path comes back unquoted.
-    appleScript: (script) => runAppleScript(script, { timeout: APPLESCRIPT_TIMEOUT_MS }),
+    ...boundaries,
   };
 }

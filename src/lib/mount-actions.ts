@@ -2,7 +2,7 @@ import { LaunchType, launchCommand } from "@raycast/api";
 import { open, type MountInfo, type MountProgress } from "../../helper";
 import { helperOptions } from "./helper-options";
 import { rememberLastMount } from "./last-mount";
-import { withToast } from "./toast";
+import { progressToast, withToast } from "./toast";
 
 /**
  * Opens a mount in Finder (starting it when stopped) and remembers it for "Open Last Mount"; no name
@@ -20,9 +20,7 @@ export async function openMount(
 /** The Open in Finder action of lists and toasts: an Animated toast while a stopped mount starts. */
 export function openMountWithToast(name: string): Promise<void> {
   return withToast(`Opening ${name}`, `Opened ${name} in Finder`, (toast) =>
-    openMount(name, (progress) => {
-      if (progress.step !== "ready") toast.title = progress.message;
-    }),
+    openMount(name, (progress) => Object.assign(toast, progressToast(progress, "Opening Finder"))),
   );
 }
 

@@ -1,5 +1,5 @@
 import { Clipboard, open, showToast, Toast } from "@raycast/api";
-import { describeError, type ErrorAction, type ErrorDescription } from "../../helper";
+import { describeError, type ErrorAction, type ErrorDescription, type MountProgress } from "../../helper";
 import { checkSetup, showMounts } from "./mount-actions";
 
 /**
@@ -46,4 +46,16 @@ export async function withToast(title: string, done: string, work: (toast: Toast
   } catch (error) {
     failToast(toast, error);
   }
+}
+
+/**
+ * What a toast that follows the helper's progress says for one event: the step's words and, while the
+ * image builds, its Dockerfile step. At "ready" the mount stays whatever the user does now, and the
+ * toast names what comes next instead.
+ */
+export function progressToast(progress: MountProgress, next: string): { title: string; message?: string } {
+  return {
+    title: progress.step === "ready" ? next : progress.message,
+    message: progress.build ? `Step ${progress.build.current}/${progress.build.total}` : undefined,
+  };
 }

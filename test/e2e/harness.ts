@@ -8,11 +8,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
 import { unmount } from "../../helper/index";
-import { DEMO_IMAGE, startDemoServer, type DemoServer, type DemoServerOptions } from "../../helper/demo";
+import { DEMO_IMAGE, startDemoServer, type DemoServer } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
 import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/mounts";
 import { removeContainer } from "../../helper/docker/containers";
 import { createRuntime, type HelperOptions, type Runtime } from "../../helper/runtime";
+import { serverVariant, type TestServerOptions } from "./servers";
 
 const execFileAsync = promisify(execFile);
 
@@ -29,7 +30,7 @@ export interface World {
   server: DemoServer;
   prefix: string;
   /** Starts another OpenSSH server (a jump host, a password-only host…), removed with the world. */
-  addServer(label: string, options?: DemoServerOptions): Promise<DemoServer>;
+  addServer(label: string, options?: TestServerOptions): Promise<DemoServer>;
   /** A network of the world's own besides the mount network, for hosts only a jump host reaches. */
   privateNetwork: string;
   /** Appends a Host block to the world's ssh config. */
@@ -85,12 +86,8 @@ export async function createWorld(label: string, { dockerHost }: { dockerHost?: 
       // Not "sshmount-<prefix>-…": that is how mount containers are named.
       const serverName = `sshmount-e2e-server-${id}-${serverLabel}`;
       extraServers.push(serverName);
-      return startDemoServer(runtime, {
-        serverName,
-        alias: serverLabel,
-        stateDir: path.join(dir, serverLabel),
-        ...serverOptions,
-      });
+      const state = { serverName, alias: serverLabel, stateDir: path.join(dir, serverLabel) };
+      return startDemoServer(runtime, state, serverVariant(serverOptions));
     },
     async addHost(lines) {
       await fs.appendFile(server.sshConfig, `${lines.join("\n")}\n`);

@@ -1,14 +1,16 @@
 /**
- * A stand-in for dockerode at the helper's boundary: an in-memory engine whose mount containers speak
- * the entrypoint's log protocol (assets/container/entrypoint.sh) as a scripted server would answer. The helper
- * above it is the real one: it resolves hosts with the real ssh -G, builds the real input files and
- * parses these logs as it parses a real container's.
+ * A stand-in for the Docker engine, injected as the helper's dockerClient: in memory, its mount
+ * containers speak the entrypoint's log protocol (assets/container/entrypoint.sh) as a scripted server
+ * would answer. The helper above it is the real one: it resolves hosts with the real ssh -G, builds the
+ * real input files and parses these logs as it parses a real container's.
  */
 import { PassThrough, Readable } from "node:stream";
+import type Docker from "dockerode";
 import { createTar, readTar } from "../../helper/docker/archive";
+import type { DockerClient } from "../../helper/docker/engine";
 
 /** What the scripted server does when a mount container starts; `files` are the container's inputs. */
-export type Behaviour = (files: Map<string, Buffer>) => { lines: string[]; exitCode?: number };
+type Behaviour = (files: Map<string, Buffer>) => { lines: string[]; exitCode?: number };
 
 /** A server that refuses the login, offering `methods`: what the entrypoint logs when ssh is turned away. */
 export function refusedLogin(login: string, methods = "publickey"): Behaviour {
@@ -20,7 +22,7 @@ export function refusedLogin(login: string, methods = "publickey"): Behaviour {
 }
 
 /** The create request as the helper sent it (dockerode's ContainerCreateOptions, the parts the helper sets). */
-export interface CreateRequest {
+interface CreateRequest {
   name?: string;
   Image?: string;
   Labels?: Record<string, string>;
@@ -71,55 +73,45 @@ export interface FakeContainerRecord {
   openStdin: boolean;
 }
 
-export interface EngineState {
+/** One test's engine: what it holds and how its scripted servers answer; `client` is its dockerode. */
+export class FakeEngine {
   /** When set, the engine does not answer (ping fails with this message). */
   down?: string;
-  containers: Map<string, FakeContainerRecord>;
+  containers = new Map<string, FakeContainerRecord>();
   /** Per ssh alias (label sshmount.alias): what its server answers. Unknown aliases mount fine. */
-  behaviours: Map<string, Behaviour>;
+  behaviours = new Map<string, Behaviour>();
   /** Image tags the engine has; undefined: every image is there (nothing to build). */
   images?: Set<string>;
   /** The "hostkey BLOCK LINE" a host-key scan container writes to its result file; none: every key is known. */
   hostKeyScan?: string;
   /** The next N starts fail as Docker's do when another program took the published port meanwhile. */
   portConflicts?: number;
-  created: number;
+  created = 0;
   /**
    * The address every mount container has on the network. A test in which the helper probes it (Check
    * Setup's port 445 probe) sets a loopback one, so no packet leaves this machine.
    */
-  containerIp: string;
+  containerIp = "172.30.0.5";
   /** How often the container list was asked for: each mount and list sweeps what others left behind. */
-  listed: number;
+  listed = 0;
   /** Attach connections to a container's stdin that are still open. */
-  attached: number;
-}
+  attached = 0;
+  /** The dockerode options of every client the helper made, in order. */
+  clients: Docker.DockerOptions[] = [];
 
-const engineKey = Symbol.for("sshmount.fake-engine");
-const globals = globalThis as unknown as Record<symbol, EngineState>;
-
-export function engine(): EngineState {
-  globals[engineKey] ??= {
-    containers: new Map(),
-    behaviours: new Map(),
-    created: 0,
-    listed: 0,
-    attached: 0,
-    containerIp: "172.30.0.5",
+  /** The helper's dockerClient option: each client it makes talks to this engine. */
+  client: DockerClient = (options) => {
+    this.clients.push(options);
+    // The helper types its client as dockerode; this one has the part of dockerode the helper uses.
+    return new FakeDocker(this) as unknown as Docker;
   };
-  return globals[engineKey];
-}
 
-export function resetEngine(): EngineState {
-  delete globals[engineKey];
-  return engine();
-}
-
-/** The loopback port a mount's container publishes, as the helper chose it. */
-export function publishedPort(mountName: string): string {
-  const record = [...engine().containers.values()].find((each) => each.labels["sshmount.name"] === mountName);
-  if (!record) throw new Error(`no mount container named ${mountName}`);
-  return smbBinding(record)?.HostPort ?? "";
+  /** The loopback port a mount's container publishes, as the helper chose it. */
+  publishedPort(mountName: string): string {
+    const record = [...this.containers.values()].find((each) => each.labels["sshmount.name"] === mountName);
+    if (!record) throw new Error(`no mount container named ${mountName}`);
+    return smbBinding(record)?.HostPort ?? "";
+  }
 }
 
 /** The SMB port binding the helper asked for at create time, if any. */
@@ -164,11 +156,14 @@ function frames(text: string): Buffer {
 const ready: Behaviour = () => ({ lines: ["sshmount: connecting", "sshmount: ready"] });
 
 class FakeContainer {
-  constructor(readonly id: string) {}
+  constructor(
+    private readonly engine: FakeEngine,
+    readonly id: string,
+  ) {}
 
   private get record(): FakeContainerRecord {
-    const record =
-      engine().containers.get(this.id) ?? [...engine().containers.values()].find((c) => c.name === this.id);
+    const { containers } = this.engine;
+    const record = containers.get(this.id) ?? [...containers.values()].find((c) => c.name === this.id);
     if (!record) throw notFound();
     return record;
   }
@@ -197,7 +192,7 @@ class FakeContainer {
         ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
       },
       NetworkSettings: {
-        Networks: { sshmount: { IPAddress: engine().containerIp } },
+        Networks: { sshmount: { IPAddress: this.engine.containerIp } },
         Ports: Object.fromEntries(
           Object.entries(record.request.HostConfig?.PortBindings ?? {}).map(([port, bindings]) => [
             port,
@@ -232,7 +227,7 @@ class FakeContainer {
     if (!options.stream || !options.stdin || !options.hijack || !record.openStdin) {
       throw new Error("the fake engine models only a hijacked stdin attach of a container with OpenStdin");
     }
-    const state = engine();
+    const state = this.engine;
     state.attached += 1;
     const socket = Object.assign(new PassThrough(), { unref: () => socket });
     socket.once("close", () => {
@@ -251,13 +246,13 @@ class FakeContainer {
     const record = this.record;
     record.started = true;
     if (record.entrypoint?.some((part) => part.includes("sshmount-hostkey"))) {
-      const line = engine().hostKeyScan;
+      const line = this.engine.hostKeyScan;
       record.files.set("/run/sshmount-hostkey", Buffer.from(line ? `${line}\n` : ""));
       if (!line) record.log += "sshmount: error: every host key of the connection is already known\n";
       record.exitCode = line ? 0 : 1;
       return;
     }
-    const state = engine();
+    const state = this.engine;
     if (state.portConflicts) {
       state.portConflicts -= 1;
       // moby's portallocator: ErrPortAlreadyAllocated.
@@ -299,7 +294,7 @@ class FakeContainer {
 
   async remove() {
     const record = this.record;
-    engine().containers.delete(record.id);
+    this.engine.containers.delete(record.id);
   }
 }
 
@@ -311,8 +306,8 @@ const buildEvents = [
   { stream: "Successfully built 0123456789ab\n" },
 ];
 
-/** The dockerode surface the helper uses, over engine(). */
-export default class FakeDocker {
+/** The dockerode surface the helper uses, over one FakeEngine. */
+class FakeDocker {
   modem = {
     followProgress: (
       stream: NodeJS.ReadableStream,
@@ -333,10 +328,10 @@ export default class FakeDocker {
     },
   };
 
-  constructor(readonly options: unknown = {}) {}
+  constructor(private readonly engine: FakeEngine) {}
 
   async ping() {
-    if (engine().down) throw new Error(engine().down);
+    if (this.engine.down) throw new Error(this.engine.down);
     return "OK";
   }
 
@@ -347,9 +342,9 @@ export default class FakeDocker {
   }
 
   async listContainers(options: { filters?: { label?: string[] } } = {}) {
-    engine().listed += 1;
+    this.engine.listed += 1;
     const wanted = options.filters?.label ?? [];
-    return [...engine().containers.values()]
+    return [...this.engine.containers.values()]
       .filter((record) =>
         wanted.every((filter) => {
           const [key, value] = filter.split("=");
@@ -370,16 +365,16 @@ export default class FakeDocker {
             Type: port.split("/")[1] ?? "tcp",
           })),
         ),
-        NetworkSettings: { Networks: { sshmount: { IPAddress: engine().containerIp } } },
+        NetworkSettings: { Networks: { sshmount: { IPAddress: this.engine.containerIp } } },
       }));
   }
 
   getContainer(id: string) {
-    return new FakeContainer(id);
+    return new FakeContainer(this.engine, id);
   }
 
   async createContainer(options: CreateRequest) {
-    const state = engine();
+    const state = this.engine;
     const name = options.name ?? `scan-${state.created}`;
     if ([...state.containers.values()].some((record) => record.name === name)) {
       throw Object.assign(new Error("name in use"), { statusCode: 409 });
@@ -405,11 +400,11 @@ export default class FakeDocker {
       created: Math.floor(Date.now() / 1000),
       openStdin: Boolean(options.OpenStdin && options.StdinOnce),
     });
-    return new FakeContainer(id);
+    return new FakeContainer(this.engine, id);
   }
 
   getImage(tag: string) {
-    const images = engine().images;
+    const images = this.engine.images;
     return {
       inspect: async () => {
         if (images && !images.has(tag)) throw Object.assign(new Error("no such image"), { statusCode: 404 });
@@ -420,7 +415,7 @@ export default class FakeDocker {
   }
 
   async buildImage(_context: unknown, options: { t: string }) {
-    engine().images?.add(options.t);
+    this.engine.images?.add(options.t);
     return Readable.from([buildEvents.map((event) => `${JSON.stringify(event)}\n`).join("")]);
   }
 

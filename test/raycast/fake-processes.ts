@@ -1,69 +1,47 @@
 /**
- * A stand-in for execa at the helper's command runner: OpenSSH's own tools (ssh -G, ssh-keygen) run for
- * real on the test's files; the macOS programs Finder needs (open, mount, diskutil) are recorded and answered
- * as scripted, because this machine has no macOS.
+ * A stand-in for the processes the helper runs, injected as its runner: OpenSSH's own tools (ssh -G,
+ * ssh-keygen) run for real, through the helper's own runner, on the test's files; the macOS programs
+ * Finder needs (open, mount, diskutil, route) are recorded and answered as scripted, because this
+ * machine has no macOS.
  */
-import { spawnSync } from "node:child_process";
+import { programMissing } from "../../helper/errors";
+import { runCommand, type CommandRunner } from "../../helper/process";
 
-export interface ProcessCall {
+interface ProcessCall {
   file: string;
   args: string[];
   input?: string;
 }
 
-export interface ProcessResult {
+interface ProcessResult {
   exitCode: number;
   stdout?: string;
   stderr?: string;
 }
 
-export interface ProcessState {
-  calls: ProcessCall[];
-  scripted: Map<string, (call: ProcessCall) => ProcessResult>;
-}
-
-const key = Symbol.for("sshmount.fake-processes");
-const globals = globalThis as unknown as Record<symbol, ProcessState>;
-
-export function processes(): ProcessState {
-  globals[key] ??= { calls: [], scripted: new Map() };
-  return globals[key];
-}
-
-export function resetProcesses(): ProcessState {
-  delete globals[key];
-  return processes();
-}
-
 const realTools = new Set(["ssh", "ssh-keygen"]);
 const macTools = new Set(["/usr/bin/open", "/sbin/mount", "/usr/sbin/diskutil", "/sbin/umount"]);
 
-export async function execa(
-  file: string,
-  args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
-) {
-  const call: ProcessCall = { file, args: [...args], ...(options.input !== undefined ? { input: options.input } : {}) };
-  processes().calls.push(call);
-  const scripted = processes().scripted.get(file);
-  if (scripted || macTools.has(file)) {
-    const result = scripted?.(call) ?? { exitCode: 0 };
-    return { exitCode: result.exitCode, stdout: result.stdout ?? "", stderr: result.stderr ?? "", failed: false };
-  }
-  if (!realTools.has(file)) {
-    return { exitCode: undefined, failed: true, timedOut: false, stdout: "", stderr: `spawn ${file} ENOENT` };
-  }
-  const real = spawnSync(file, args, {
-    input: options.input,
-    env: options.env,
-    encoding: "utf8",
-    timeout: options.timeout,
-  });
-  return {
-    exitCode: real.status ?? -1,
-    stdout: real.stdout ?? "",
-    stderr: real.stderr ?? "",
-    failed: real.status !== 0,
-    timedOut: false,
+/** One test's process table: every call the helper made, and the answers a test scripted per program. */
+export class FakeProcesses {
+  calls: ProcessCall[] = [];
+  scripted = new Map<string, (call: ProcessCall) => ProcessResult>();
+
+  /** The helper's run option. */
+  run: CommandRunner = async (file, args, options = {}) => {
+    const call: ProcessCall = {
+      file,
+      args: [...args],
+      ...(options.input !== undefined ? { input: options.input } : {}),
+    };
+    this.calls.push(call);
+    const scripted = this.scripted.get(file);
+    if (scripted || macTools.has(file)) {
+      const result = scripted?.(call) ?? { exitCode: 0 };
+      return { exitCode: result.exitCode, stdout: result.stdout ?? "", stderr: result.stderr ?? "", timedOut: false };
+    }
+    // What the real runner throws for a program this machine does not have.
+    if (!realTools.has(file)) throw programMissing(file, "ENOENT");
+    return runCommand(file, args, options);
   };
 }

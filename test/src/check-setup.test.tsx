@@ -4,7 +4,7 @@ import { render, type Ui } from "../raycast/render";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world);
 const { default: CheckSetup } = await import("../../src/check-setup");
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");

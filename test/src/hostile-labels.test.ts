@@ -3,7 +3,7 @@ import type { FakeContainerRecord } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world);
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
 
@@ -132,8 +132,9 @@ describe("a host-key scan's answer", () => {
 
 describe("the demo server's container name", () => {
   it("is not removed when another program's container holds it", async () => {
-    const { default: FakeDocker } = await import("../raycast/fake-engine");
-    await new FakeDocker().createContainer({ name: "sshmount-demo-server", Labels: { "com.example": "theirs" } });
+    await world.engine
+      .client({})
+      .createContainer({ name: "sshmount-demo-server", Labels: { "com.example": "theirs" } });
     await expect(helper.stopDemo(helperOptions())).rejects.toMatchObject({ kind: "name-taken" });
     expect([...world.engine.containers.values()].map((record) => record.name)).toEqual(["sshmount-demo-server"]);
   });

@@ -3,7 +3,7 @@ import type { FakeContainerRecord } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world);
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
 

@@ -8,11 +8,11 @@ import { osascriptFailures } from "../fixtures/osascript-failures";
 import { osascriptError } from "../raycast/fake-applescript";
 import { render, type Ui } from "../raycast/render";
 import { Keyboard } from "../raycast/api";
-import { publishedPort, refusedLogin } from "../raycast/fake-engine";
+import { refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, SERVER_KEY, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world);
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
@@ -161,7 +161,9 @@ describe("Mount SSH Host: mounting", () => {
     await view.action("Open Again");
     await view.waitFor(() => expect(lastToast()?.title).toBe("Opened web-projects in Finder"));
     await view.action("Copy SMB URL");
-    expect(world.store.clipboard).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`]);
+    expect(world.store.clipboard).toEqual([
+      `smb://sshmount@127.0.0.1:${world.engine.publishedPort("web-projects")}/web-projects`,
+    ]);
   });
 
   it("when macOS refuses Finder a permission after the mount is ready, the mount page offers the pane to grant it", async () => {
@@ -198,11 +200,13 @@ describe("Mount SSH Host: mounting", () => {
     const toast = lastToast();
     expect(toast).toMatchObject({
       style: "SUCCESS",
-      message: `smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`,
+      message: `smb://sshmount@127.0.0.1:${world.engine.publishedPort("web-projects")}/web-projects`,
     });
     expect([toast?.primaryAction?.title, toast?.secondaryAction?.title]).toEqual(["Open in Finder", "Copy SMB URL"]);
     toast?.secondaryAction?.onAction(toast);
-    expect(world.store.clipboard).toEqual([`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`]);
+    expect(world.store.clipboard).toEqual([
+      `smb://sshmount@127.0.0.1:${world.engine.publishedPort("web-projects")}/web-projects`,
+    ]);
 
     expect(view.view().type).toBe("Detail");
     expect(view.actionTitles()).toEqual(["Open in Finder", "Copy SMB URL", "Show Mounts"]);
@@ -215,7 +219,6 @@ describe("Mount SSH Host: mounting", () => {
     expect(world.appleScripts.calls.map((call) => call.script)).toEqual([
       expect.stringContaining(`with password "${password}"`),
     ]);
-    expect(world.appleScripts.calls[0].rest.some(Array.isArray)).toBe(false);
     expect(world.processes.calls.find((call) => call.file === "/usr/bin/open")?.args).toEqual([
       "/Volumes/web-projects",
     ]);
@@ -260,7 +263,9 @@ describe("Mount SSH Host: mounting", () => {
       "get",
       "172.30.0.5",
     ]);
-    expect(lastToast()?.message).toBe(`smb://sshmount@127.0.0.1:${publishedPort("web-projects")}/web-projects`);
+    expect(lastToast()?.message).toBe(
+      `smb://sshmount@127.0.0.1:${world.engine.publishedPort("web-projects")}/web-projects`,
+    );
     expect(String(view.view().props.markdown)).toMatch(
       /\*\*Connection:\*\* a port on localhost, because This Mac has no route/,
     );
@@ -312,7 +317,7 @@ describe("Mount SSH Host: mounting", () => {
     expect(world.engine.created).toBe(3);
     expect(mountContainers()).toHaveLength(1);
     const name = mountContainers()[0].labels["sshmount.name"];
-    expect(lastToast()?.message).toBe(`smb://sshmount@127.0.0.1:${publishedPort(name)}/${name}`);
+    expect(lastToast()?.message).toBe(`smb://sshmount@127.0.0.1:${world.engine.publishedPort(name)}/${name}`);
   });
 
   it("mounts the default folder straight from the list", async () => {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { render } from "../raycast/render";
-import { publishedPort, refusedLogin } from "../raycast/fake-engine";
+import { refusedLogin } from "../raycast/fake-engine";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world);
 const { default: openLastMount } = await import("../../src/open-last-mount");
 const { default: MountSshHost } = await import("../../src/mount-ssh-host");
 const helper = await import("../../helper/index");
@@ -30,7 +30,7 @@ describe("Open Last Mount", () => {
     await openLastMount();
     expect(world.store.huds).toEqual(["Opened web in Finder"]);
     expect(world.appleScripts.calls.map((call) => call.script)).toEqual([
-      expect.stringContaining(`mount volume "smb://sshmount@127.0.0.1:${publishedPort("web")}/web"`),
+      expect.stringContaining(`mount volume "smb://sshmount@127.0.0.1:${world.engine.publishedPort("web")}/web"`),
     ]);
     expect(opened()).toEqual(["/Volumes/web"]);
     expect(world.store.toasts).toEqual([]);
@@ -43,7 +43,12 @@ describe("Open Last Mount", () => {
     world.store.localStorage.set("last-mount", "web");
     await openLastMount();
     expect(container.running).toBe(true);
-    expect(world.store.toasts[0].history.map((state) => state.title)).toContain("Connecting to web");
+    // At "ready" the toast moves on from connecting to what the command does next.
+    const titles = world.store.toasts[0].history.map((state) => state.title);
+    expect(titles.filter((title, index) => title !== titles[index - 1])).toEqual([
+      "Connecting to web",
+      "Opening Finder",
+    ]);
     expect(world.store.toasts[0].hidden).toBe(true);
     // With the window closed, that toast was a HUD too.
     expect(world.store.huds).toEqual(["Connecting to web", "Opened web in Finder"]);

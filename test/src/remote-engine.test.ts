@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { createUiWorld, removeUiWorld, type UiWorld } from "../raycast/world";
 import { replaceBoundaries } from "../raycast/boundaries";
 
-replaceBoundaries();
+replaceBoundaries(() => world as UiWorld);
 const helper = await import("../../helper/index");
 const { helperOptions } = await import("../../src/lib/helper-options");
 

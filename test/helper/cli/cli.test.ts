@@ -352,6 +352,14 @@ describe("shell completion", () => {
 });
 
 describe("progressPrinter", () => {
+  it("at ready prints what the verb does next when it goes on (open: Finder), once", () => {
+    let stderr = "";
+    const print = progressPrinter({ stderr: (text) => (stderr += text) }, "Opening Finder");
+    print({ step: "connecting", message: "Connecting to web" });
+    print({ step: "ready", message: "Mounted" });
+    expect(stderr).toBe("Connecting to web…\nOpening Finder…\n");
+  });
+
   it("prints each message once and each build step once, from the numbers; never the ready event", () => {
     let stderr = "";
     const print = progressPrinter({ stderr: (text) => (stderr += text) });
