@@ -17,6 +17,7 @@ export {
   SshmountError,
   type ErrorAction,
   type ErrorDescription,
+  type ErrorKind,
   type PresentedHostKey,
 } from "./errors";
 export { doctor, type DoctorReport } from "./doctor";
@@ -95,7 +96,7 @@ export async function logs(name: string, options: HelperOptions = {}): Promise<s
   return withEngine(options, (runtime) => mounts.logs(runtime, name));
 }
 
-interface OpenResult {
+export interface OpenResult {
   mount: mounts.MountInfo;
   /** False where there is no Finder (Linux): the caller shows the URL instead. */
   opened: boolean;
