@@ -7,7 +7,8 @@ import { ensureImage } from "./docker/image";
 import { ensureNetwork } from "./docker/network";
 import { SshmountError } from "./errors";
 import { ensurePrivateDir, isOwnKeyFile, pathExists, writeFileAtomically } from "./files";
-import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
+import { mount, unmount } from "./mount/mounts";
+import type { MountInfo, MountOptions } from "./mount/types";
 import { cacheDir, type Runtime } from "./runtime";
 
 export const DEMO_IMAGE = "sshmount-demo-sshd";
