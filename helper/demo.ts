@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LABEL } from "./container/contract";
 import { createTar } from "./docker/archive";
 import { containerLogs, removeContainer } from "./docker/containers";
 import { ensureImage } from "./docker/image";
@@ -98,7 +99,7 @@ async function ownDemoServer(runtime: Runtime, serverName: string) {
     .getContainer(serverName)
     .inspect()
     .catch(() => undefined);
-  if (info && info.Config.Labels?.["sshmount.role"] !== DEMO_ROLE) {
+  if (info && info.Config.Labels?.[LABEL.role] !== DEMO_ROLE) {
     throw new SshmountError(
       "name-taken",
       `A container named ${serverName} exists that is not sshmount's demo server: remove or rename it (docker rm ${serverName}) if it is not needed`,
@@ -164,7 +165,7 @@ export async function startDemoServer(runtime: Runtime, options: DemoServerOptio
   const container = await runtime.docker.createContainer({
     name: serverName,
     Image: image.tag,
-    Labels: { "sshmount.role": DEMO_ROLE },
+    Labels: { [LABEL.role]: DEMO_ROLE },
     Env: [
       `AUTHORIZED_KEYS=${options.keyAuth === false ? "" : clientPublicKey}`,
       ...(options.jumpHost ? ["DEMO_JUMP_HOST=yes"] : []),

@@ -1,6 +1,7 @@
 import os from "node:os";
 import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
+import { LABEL, roleFilter, ROLE, SMB_PORT } from "./container/contract";
 import { contextHash } from "./docker/image";
 import { describeError, type ErrorClient, type ErrorDescription } from "./errors";
 import { containerIp, isMountContainer, publishedPort } from "./mount/describe";
@@ -37,22 +38,22 @@ async function reachOfRunningMount(
   base: ReturnType<typeof baseRuntime>,
   options: HelperOptions,
 ): Promise<DoctorReport["reach"]> {
-  const all = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
+  const all = await docker.listContainers({ filters: { label: [roleFilter(ROLE.mount)], status: ["running"] } });
   const running = all.find((summary) => isMountContainer(summary.Labels));
   const ip = containerIp(running?.NetworkSettings?.Networks?.[network]?.IPAddress);
   if (!running || !ip) return undefined;
   const port = publishedPort(
-    running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort,
+    running.Ports.find((binding) => binding.PrivatePort === SMB_PORT && binding.IP === "127.0.0.1")?.PublicPort,
   );
   const route = await lookUpRoute(ip, base.platform, base.run, os.networkInterfaces());
-  const probe = await probeTcp(ip, 445, 1_500);
+  const probe = await probeTcp(ip, SMB_PORT, 1_500);
   const reach = await reachShare(ip, port, {
     platform: base.platform,
     run: base.run,
     mode: options.connection ?? "auto",
     probe: async () => probe,
   });
-  return { mount: running.Labels["sshmount.name"], ip, route, probe, connection: reach.connection };
+  return { mount: running.Labels[LABEL.name], ip, route, probe, connection: reach.connection };
 }
 
 /**

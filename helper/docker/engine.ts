@@ -7,6 +7,7 @@ import path from "node:path";
 import Docker from "dockerode";
 import { SshmountError } from "../errors";
 import { pathExists } from "../files";
+import { statusCode } from "./status-code";
 
 export type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
 
@@ -244,9 +245,10 @@ function isEngineSocketError(error: unknown, endpoint: EngineEndpoint): boolean 
  */
 export async function engineLost(error: unknown, endpoint: EngineEndpoint): Promise<SshmountError | undefined> {
   if (error instanceof SshmountError) return undefined;
-  const { message, statusCode } = (error ?? {}) as { message?: string; statusCode?: number };
+  const { message } = (error ?? {}) as { message?: string };
   const lost =
-    isEngineSocketError(error, endpoint) || ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint)));
+    isEngineSocketError(error, endpoint) ||
+    ((statusCode(error) ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint)));
   if (!lost) return undefined;
   return new SshmountError(
     "docker-unavailable",

@@ -1,15 +1,16 @@
 /** A new mount: the image and network it needs, its container created, started and waited for. */
 import fs from "node:fs/promises";
 import type Docker from "dockerode";
+import { AGENT_SOCKET, ARCHIVE_ROOT, LABEL, mountEnv, ROLE, SMB_PORT_KEY } from "../container/contract";
 import { createTar } from "../docker/archive";
 import { holdStdin } from "../docker/containers";
 import { ensureImage, type BuildStep } from "../docker/image";
 import { ensureNetwork } from "../docker/network";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { detectRuntime, type RuntimeKind } from "../docker/runtime-kind";
+import { statusCode } from "../docker/status-code";
 import { SshmountError } from "../errors";
 import type { Runtime } from "../runtime";
-import { CONTAINER_AGENT_SOCKET } from "../ssh/container-config";
 import { addKnownHost, knownHostLines } from "../ssh/known-hosts";
 import type { SshHostOptions } from "../ssh/options";
 import { cancelled, checkAborted, RemovedOnAbort } from "./cancel";
@@ -18,7 +19,7 @@ import { refuseKnownHost, scanHostKey } from "./host-key";
 import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { waitReady } from "./lifecycle";
 import { containerName } from "./naming";
-import { LABEL, MOUNT_IMAGE, type MountInfo, type MountOptions, type MountStep } from "./types";
+import { MOUNT_IMAGE, type MountInfo, type MountOptions, type MountStep } from "./types";
 
 /** A mount to create: its free name, the target as the user gave it and the hosts ssh resolved. */
 export interface NewMount {
@@ -65,7 +66,7 @@ export async function createMount(runtime: Runtime, mount: NewMount, options: Mo
   const kind = await runtimeKind(runtime);
   const smbPassword = newSmbPassword();
   const labels = {
-    [LABEL.role]: "mount",
+    [LABEL.role]: ROLE.mount,
     [LABEL.name]: name,
     [LABEL.alias]: mount.alias,
     [LABEL.remotePath]: mount.remotePath,
@@ -164,14 +165,8 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
     name: containerName(name),
     Image: plan.image,
     Labels: plan.labels,
-    Env: [
-      `SSHMOUNT_SHARE=${name}`,
-      `SSHMOUNT_REMOTE_PATH=${plan.remotePath}`,
-      ...(agent ? [`SSH_AUTH_SOCK=${CONTAINER_AGENT_SOCKET}`] : []),
-      // The entrypoint lets OrbStack's address for the Mac into smbd's hosts allow only there.
-      `SSHMOUNT_RUNTIME=${plan.kind}`,
-    ],
-    ExposedPorts: { "445/tcp": {} },
+    Env: mountEnv({ share: name, remotePath: plan.remotePath, runtime: plan.kind, agent: Boolean(agent) }),
+    ExposedPorts: { [SMB_PORT_KEY]: {} },
     // The creator's lifeline (startMountContainer): the entrypoint stops at EOF on it before "ready".
     OpenStdin: true,
     StdinOnce: true,
@@ -186,10 +181,10 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
       // Everything runs as root, so no setuid program (fusermount3) is needed.
       SecurityOpt: ["no-new-privileges"],
       Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
-      PortBindings: { "445/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
+      PortBindings: { [SMB_PORT_KEY]: [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
       NetworkMode: runtime.network,
       RestartPolicy: { Name: "no" },
-      Binds: agent ? [`${agent}:${CONTAINER_AGENT_SOCKET}`] : [],
+      Binds: agent ? [`${agent}:${AGENT_SOCKET}`] : [],
       // A server that stays down makes the entrypoint log every retry; keep that bounded.
       LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } },
     },
@@ -212,7 +207,7 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
       checkAborted(signal);
       container = await createMountContainer(runtime, plan, await freeLoopbackPort());
       guard = new RemovedOnAbort(signal, runtime.endpoint, container);
-      await container.putArchive(createTar(plan.inputs.entries), { path: "/etc" });
+      await container.putArchive(createTar(plan.inputs.entries), { path: ARCHIVE_ROOT });
       checkAborted(signal);
       options.onProgress?.({ step: "connecting", message: `Connecting to ${plan.host.alias}` });
       // The progress callback may itself abort: a user who leaves as the toast says "Connecting".
@@ -244,7 +239,7 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
     // An engine that went away cannot remove anything: the next list or mount sweeps it (abandoned()).
     await guard?.remove().catch(() => undefined);
     if (error instanceof SshmountError) throw error;
-    if ((error as { statusCode?: number })?.statusCode === 409) {
+    if (statusCode(error) === 409) {
       throw new SshmountError(
         "name-taken",
         `The container name ${containerName(name)} is taken (a mount being created right now, or another container)`,

@@ -5,6 +5,7 @@
 import net from "node:net";
 import path from "node:path";
 import type Docker from "dockerode";
+import { INPUT, inputPath, LABEL, ROLE, SMB_PORT_KEY } from "../container/contract";
 import { containerLogs, readContainerFile } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { reachShare, smbUrl } from "../network/reach";
@@ -13,7 +14,7 @@ import { hasControlCharacters } from "../text";
 import { SMB_USER } from "./inputs";
 import { displayRemotePath, normalizeRemotePath, validateMountRequest } from "./naming";
 import { parseLog, statusFrom } from "./status";
-import { LABEL, type MountInfo, type SmbInfo } from "./types";
+import type { MountInfo, SmbInfo } from "./types";
 
 /** What Samba and an smb:// URL take as they are, as SMB_USER is. */
 const smbUserPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -40,7 +41,7 @@ function optionalText(value: string | undefined, max: number): boolean {
  * cannot know whose it is; `docker rm` stays the user's to run.
  */
 export function isMountContainer(labels: Record<string, string> | undefined): boolean {
-  if (labels?.[LABEL.role] !== "mount") return false;
+  if (labels?.[LABEL.role] !== ROLE.mount) return false;
   const { [LABEL.name]: name, [LABEL.alias]: alias, [LABEL.remotePath]: remotePath } = labels;
   const { [LABEL.sshConfig]: sshConfig, [LABEL.smbUser]: smbUser, [LABEL.created]: created } = labels;
   const strings = [name, alias, remotePath, sshConfig].every((value) => typeof value === "string");
@@ -70,7 +71,7 @@ export function publishedPort(value: unknown): number | undefined {
 
 /** Where a running mount container serves: its IP on the mount network and its port on 127.0.0.1. */
 export function servedAt(info: Docker.ContainerInspectInfo, network: string): { ip?: string; port?: number } {
-  const published = info.NetworkSettings.Ports?.["445/tcp"]?.find((binding) => binding.HostIp === "127.0.0.1");
+  const published = info.NetworkSettings.Ports?.[SMB_PORT_KEY]?.find((binding) => binding.HostIp === "127.0.0.1");
   return {
     ip: containerIp(info.NetworkSettings.Networks?.[network]?.IPAddress),
     port: publishedPort(published?.HostPort),
@@ -107,7 +108,7 @@ export async function describeMount(
     share,
     user,
   };
-  if (options.password) smb.password = (await readContainerFile(container, "/etc/sshmount/smb_password")).toString();
+  if (options.password) smb.password = (await readContainerFile(container, inputPath(INPUT.smbPassword))).toString();
   const lastError = [...events].reverse().find((event) => event.type === "error");
   return {
     name: share,

@@ -3,11 +3,11 @@
  * sight, and only containers whose labels pass isMountContainer are mounts.
  */
 import type Docker from "dockerode";
+import { LABEL, ROLE } from "../container/contract";
 import { containerLogs, removeContainer } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { isMountContainer } from "./describe";
 import { latestRun, parseLog } from "./status";
-import { LABEL } from "./types";
 
 export type ContainerSummary = Docker.ContainerInfo;
 
@@ -31,12 +31,12 @@ export async function managedContainers(docker: Docker): Promise<ContainerSummar
 async function abandoned(docker: Docker, summary: ContainerSummary): Promise<boolean> {
   const graceMs = 120_000;
   const role = summary.Labels[LABEL.role];
-  if (role !== "host-key-scan" && !isMountContainer(summary.Labels)) return false;
+  if (role !== ROLE.hostKeyScan && !isMountContainer(summary.Labels)) return false;
   if (summary.State === "running" || summary.State === "restarting" || summary.State === "paused") return false;
   const container = docker.getContainer(summary.Id);
   if (summary.State === "created") {
     if (Date.now() - summary.Created * 1000 < graceMs) return false;
-  } else if (role === "host-key-scan") {
+  } else if (role === ROLE.hostKeyScan) {
     const info = await container.inspect().catch(() => undefined);
     if (!info || Date.now() - Date.parse(info.State.FinishedAt) < graceMs) return false;
   } else {

@@ -3,6 +3,7 @@
  * user typed was checked before (validateMountRequest), and what Docker says is checked as it is read.
  */
 import path from "node:path";
+import { LABEL, SMB_PORT } from "../container/contract";
 import { containerLogs, isNotFound, removeContainer } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { ejectInFinder } from "../macos/finder";
@@ -17,7 +18,7 @@ import { SMB_USER } from "./inputs";
 import { byName, findMount, managedContainers, newest, sameTarget, type ContainerSummary } from "./inventory";
 import { bringUp, cancellable } from "./lifecycle";
 import { defaultMountName, freeName, normalizeRemotePath } from "./naming";
-import { LABEL, type MountInfo, type MountOptions } from "./types";
+import type { MountInfo, MountOptions } from "./types";
 
 /** How ssh -G is asked about a mount's hosts: the mount's own config file ("" means OpenSSH's default). */
 function resolveOptionsFor(runtime: Runtime, sshConfig: string): ResolveOptions {
@@ -133,7 +134,7 @@ async function removeMount(runtime: Runtime, id: string): Promise<void> {
       {
         share: labels[LABEL.name],
         user: labels[LABEL.smbUser] ?? SMB_USER,
-        endpoints: [...(ip ? [{ host: ip, port: 445 }] : []), ...(port ? [{ host: "127.0.0.1", port }] : [])],
+        endpoints: [...(ip ? [{ host: ip, port: SMB_PORT }] : []), ...(port ? [{ host: "127.0.0.1", port }] : [])],
       },
       runtime.platform,
       runtime.run,

@@ -4,18 +4,6 @@ import type { MountStatus } from "./status";
 
 export const MOUNT_IMAGE = "sshmount";
 
-/** The labels a mount container carries: what the mount is, read back by every list. */
-export const LABEL = {
-  role: "sshmount.role",
-  name: "sshmount.name",
-  alias: "sshmount.alias",
-  remotePath: "sshmount.remote-path",
-  sshConfig: "sshmount.ssh-config",
-  destination: "sshmount.destination",
-  smbUser: "sshmount.smb-user",
-  created: "sshmount.created",
-} as const;
-
 export interface SmbInfo {
   url: string;
   host: string;
