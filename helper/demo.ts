@@ -1,13 +1,15 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LABEL } from "./container/contract";
 import { createTar, type ArchiveEntry } from "./docker/archive";
 import { containerLogs, removeContainer } from "./docker/containers";
 import { ensureImage } from "./docker/image";
 import { ensureNetwork } from "./docker/network";
 import { SshmountError } from "./errors";
 import { ensurePrivateDir, isOwnKeyFile, pathExists, writeFileAtomically } from "./files";
-import { mount, unmount, type MountInfo, type MountOptions } from "./mount/mounts";
+import { mount, unmount } from "./mount/mounts";
+import type { MountInfo, MountOptions } from "./mount/types";
 import { cacheDir, type Runtime } from "./runtime";
 
 export const DEMO_IMAGE = "sshmount-demo-sshd";
@@ -97,7 +99,7 @@ async function ownDemoServer(runtime: Runtime, serverName: string) {
     .getContainer(serverName)
     .inspect()
     .catch(() => undefined);
-  if (info && info.Config.Labels?.["sshmount.role"] !== DEMO_ROLE) {
+  if (info && info.Config.Labels?.[LABEL.role] !== DEMO_ROLE) {
     throw new SshmountError(
       "name-taken",
       `A container named ${serverName} exists that is not sshmount's demo server: remove or rename it (docker rm ${serverName}) if it is not needed`,
@@ -167,7 +169,7 @@ export async function startDemoServer(
   const container = await runtime.docker.createContainer({
     name: serverName,
     Image: image.tag,
-    Labels: { "sshmount.role": DEMO_ROLE },
+    Labels: { [LABEL.role]: DEMO_ROLE },
     Env: [`AUTHORIZED_KEYS=${variant.clientKey === false ? "" : clientPublicKey}`, ...(variant.env ?? [])],
     // The demo's stand-in for a remote host: like one, it is back after the engine restarts.
     HostConfig: { NetworkMode: network, RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } },

@@ -1,9 +1,11 @@
 import os from "node:os";
 import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
+import { LABEL, roleFilter, ROLE, SMB_PORT } from "./container/contract";
 import { contextHash } from "./docker/image";
 import { describeError, type ErrorClient, type ErrorDescription } from "./errors";
-import { containerIp, isMountContainer, MOUNT_IMAGE, publishedPort } from "./mount/mounts";
+import { containerIp, isMountContainer, publishedPort } from "./mount/describe";
+import { MOUNT_IMAGE } from "./mount/types";
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";
 import { networkName } from "./docker/network";
 import { describeEngineProduct, detectEngineProduct, type EngineProduct } from "./docker/engine-product";
@@ -37,7 +39,7 @@ export interface ReachProbe {
   interfaces: () => Interfaces;
 }
 
-const thisMachine: ReachProbe = { smbPort: (ip) => probeTcp(ip, 445, 1_500), interfaces: os.networkInterfaces };
+const thisMachine: ReachProbe = { smbPort: (ip) => probeTcp(ip, SMB_PORT, 1_500), interfaces: os.networkInterfaces };
 
 /** The route verdict, a probe of port 445 and the resulting choice, for the first running mount. */
 async function reachOfRunningMount(
@@ -47,12 +49,12 @@ async function reachOfRunningMount(
   options: HelperOptions,
   machine: ReachProbe,
 ): Promise<DoctorReport["reach"]> {
-  const all = await docker.listContainers({ filters: { label: ["sshmount.role=mount"], status: ["running"] } });
+  const all = await docker.listContainers({ filters: { label: [roleFilter(ROLE.mount)], status: ["running"] } });
   const running = all.find((summary) => isMountContainer(summary.Labels));
   const ip = containerIp(running?.NetworkSettings?.Networks?.[network]?.IPAddress);
   if (!running || !ip) return undefined;
   const port = publishedPort(
-    running.Ports.find((binding) => binding.PrivatePort === 445 && binding.IP === "127.0.0.1")?.PublicPort,
+    running.Ports.find((binding) => binding.PrivatePort === SMB_PORT && binding.IP === "127.0.0.1")?.PublicPort,
   );
   const route = await lookUpRoute(ip, base.platform, base.run, machine.interfaces());
   const probe = await machine.smbPort(ip);
@@ -63,7 +65,7 @@ async function reachOfRunningMount(
     probe: async () => probe,
     interfaces: machine.interfaces,
   });
-  return { mount: running.Labels["sshmount.name"], ip, route, probe, connection: reach.connection };
+  return { mount: running.Labels[LABEL.name], ip, route, probe, connection: reach.connection };
 }
 
 /**

@@ -7,6 +7,8 @@ import * as demoServer from "./demo";
 import { isSshmountError, SshmountError } from "./errors";
 import { openInFinder } from "./macos/finder";
 import * as mounts from "./mount/mounts";
+import { validateMountRequest } from "./mount/naming";
+import type { MountInfo, MountOptions as MountCallOptions } from "./mount/types";
 import { engineLost } from "./docker/engine";
 import { baseRuntime, cacheDir, createRuntime, type HelperOptions, type Runtime } from "./runtime";
 import { listHosts, type HostEntry } from "./ssh/hosts";
@@ -22,7 +24,7 @@ export {
 } from "./errors";
 export { doctor, type DoctorReport } from "./doctor";
 export { parseTarget, validateMountName } from "./mount/naming";
-export type { MountInfo, MountProgress } from "./mount/mounts";
+export type { MountInfo, MountProgress } from "./mount/types";
 export type { MountStatus } from "./mount/status";
 export type { HostEntry } from "./ssh/hosts";
 export type { HelperOptions } from "./runtime";
@@ -30,7 +32,7 @@ export { APPLESCRIPT_TIMEOUT_MS, type AppleScriptRunner } from "./process";
 export type { ConnectionMode } from "./network/reach";
 export { INSTALL_CONNECTOR } from "./network/route";
 
-export type MountOptions = mounts.MountOptions & HelperOptions;
+export type MountOptions = MountCallOptions & HelperOptions;
 
 export async function hosts(options: HelperOptions & { sshConfig?: string } = {}): Promise<HostEntry[]> {
   const base = baseRuntime(options);
@@ -47,8 +49,8 @@ async function withEngine<T>(options: HelperOptions, work: (runtime: Runtime) =>
   }
 }
 
-export async function mount(alias: string, remotePath = "", options: MountOptions = {}): Promise<mounts.MountInfo> {
-  mounts.validateMountRequest(alias, remotePath, options.name);
+export async function mount(alias: string, remotePath = "", options: MountOptions = {}): Promise<MountInfo> {
+  validateMountRequest(alias, remotePath, options.name);
   options.onProgress?.({ step: "docker", message: "Checking Docker" });
   try {
     return await withEngine(options, (runtime) => mounts.mount(runtime, alias, remotePath, options));
@@ -74,7 +76,7 @@ async function explainUnknownAlias(error: unknown, alias: string, options: Mount
   );
 }
 
-export async function list(options: HelperOptions = {}): Promise<mounts.MountInfo[]> {
+export async function list(options: HelperOptions = {}): Promise<MountInfo[]> {
   return withEngine(options, (runtime) => mounts.list(runtime));
 }
 
@@ -88,7 +90,7 @@ export async function unmountAll(options: HelperOptions = {}): Promise<string[]>
 }
 
 /** Restarts a mount (new connection, same share and password) and waits until it serves again. */
-export async function remount(name: string, options: MountOptions = {}): Promise<mounts.MountInfo> {
+export async function remount(name: string, options: MountOptions = {}): Promise<MountInfo> {
   return withEngine(options, (runtime) => mounts.remount(runtime, name, options));
 }
 
@@ -97,7 +99,7 @@ export async function logs(name: string, options: HelperOptions = {}): Promise<s
 }
 
 export interface OpenResult {
-  mount: mounts.MountInfo;
+  mount: MountInfo;
   /** False where there is no Finder (Linux): the caller shows the URL instead. */
   opened: boolean;
   /** The Finder volume the share was mounted on, e.g. /Volumes/web (macOS). */
@@ -113,11 +115,8 @@ export async function open(name: string | undefined, options: MountOptions = {})
 }
 
 async function openWith(runtime: Runtime, name: string | undefined, options: MountOptions): Promise<OpenResult> {
-  let target = name === undefined ? await mounts.last(runtime) : await mounts.get(runtime, name, { password: true });
+  const target = await mounts.openable(runtime, name, options);
   if (!target) throw new SshmountError("not-found", "There is no mount yet: mount a host first", {});
-  if (target.status === "stopped" || target.status === "error") {
-    target = await mounts.start(runtime, target.name, options);
-  }
   const volume = await openInFinder(
     {
       host: target.smb.host,
@@ -132,7 +131,7 @@ async function openWith(runtime: Runtime, name: string | undefined, options: Mou
   return { mount: target, opened: volume !== undefined, ...(volume ? { volume } : {}) };
 }
 
-export async function demo(options: MountOptions = {}): Promise<mounts.MountInfo> {
+export async function demo(options: MountOptions = {}): Promise<MountInfo> {
   options.onProgress?.({ step: "docker", message: "Checking Docker" });
   return withEngine(options, (runtime) => demoServer.demo(runtime, options));
 }

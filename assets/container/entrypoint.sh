@@ -1,11 +1,16 @@
 #!/bin/bash
-# Mounts target:$SSHMOUNT_REMOTE_PATH with sshfs at /mnt/remote and serves it over SMB as $SSHMOUNT_SHARE.
+# Mounts $SSHMOUNT_SSH_HOST:$SSHMOUNT_REMOTE_PATH with sshfs at /mnt/remote and serves it over SMB as $SSHMOUNT_SHARE.
 #
-# Inputs (copied in by the helper before start, root-owned, 0600):
-#   /etc/sshmount/ssh_config    OpenSSH client config with a "Host target" block; the only config used
-#   /etc/sshmount/smb_password  password of SMB user "sshmount"; goes to smbpasswd on stdin only
-#   /etc/sshmount/ssh_password, ssh_password_for  (optional) the target's login password and the
-#                               user@host its prompt names, for sshmount-askpass
+# Inputs: the environment and the files the helper copies in before start (root-owned, 0600). Every
+# value both sides must agree on comes from helper/container/contract.ts, in this environment:
+#   SSHMOUNT_INPUT_DIR          the folder of the input files:
+#     ssh_config                OpenSSH client config with a "Host $SSHMOUNT_SSH_HOST" block; the only config used
+#     smb_password              password of SMB user "sshmount"; goes to smbpasswd on stdin only
+#     ssh_password, ssh_password_for  (optional) the target's login password and the user@host its
+#                               prompt names, for sshmount-askpass
+#   SSHMOUNT_SSH_HOST           the target's Host block in ssh_config
+#   SSHMOUNT_LOGGED_IN          what ssh prints on stderr once logged in (the config's LocalCommand)
+#   SSHMOUNT_SMB_PORT           the port smbd serves, published by the helper
 #   SSHMOUNT_SHARE              share name, ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$
 #   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
 #   SSHMOUNT_RUNTIME            the engine's product as the helper detected it (orbstack, linux…)
@@ -22,25 +27,29 @@
 # list removes it. A restarted container keeps the marker of its first "ready" and never watches.
 set -uo pipefail
 
-readonly etc=/etc/sshmount
 readonly mnt=/mnt/remote
 readonly run=/run/sshmount
 readonly connect_timeout=25
 readonly committed=/var/lib/sshmount/committed
 # uid/gid: every file appears as user sshmount, whom smbd serves. noforget: inode numbers stay stable
 # for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
-# ^aes128-gcm puts the fastest cipher first without dropping the defaults a server may need.
 # max_read=65536: SFTP reads of 64 KiB instead of 32 KiB; sshfs-direct reads of 256 MiB went from
 # 272 to 412 MiB/s (median of 3, 2 cores); 128 KiB and 256 KiB measured lower (323, 368).
-# ServerAliveInterval=5 × CountMax 3: a server that vanished (laptop changed networks, server powered
-# off) is noticed within 15 s, so reads fail and sshfs reconnects instead of hanging for 45 s.
 # auto_cache: the kernel keeps file pages across opens and drops them when the size or mtime it sees
 # changes, so re-reading an unchanged file is served from memory (chain re-read 308 → 883 MiB/s); a
 # file changed on the server is seen once sshfs's attribute cache expires (≤ 20 s).
-readonly sshfs_opts=allow_other,reconnect,ServerAliveInterval=5,ServerAliveCountMax=3,Compression=no,idmap=user,uid=1000,gid=1000,noforget,Ciphers=^aes128-gcm@openssh.com,max_read=65536,auto_cache
+# The ssh settings (keep-alive, ciphers, compression) are ssh_config's, which sshfs runs ssh with.
+readonly sshfs_opts=allow_other,reconnect,idmap=user,uid=1000,gid=1000,noforget,max_read=65536,auto_cache
 
 say() { printf 'sshmount: %s\n' "$*"; }
 invalid() { say "error: $*"; exit 2; }
+
+readonly etc=${SSHMOUNT_INPUT_DIR:-} smb_port=${SSHMOUNT_SMB_PORT:-}
+readonly ssh_host=${SSHMOUNT_SSH_HOST:-} logged_in=${SSHMOUNT_LOGGED_IN:-}
+[[ $etc == /* ]] || invalid "SSHMOUNT_INPUT_DIR must be an absolute path, got '$etc'"
+[[ $smb_port =~ ^[0-9]{1,5}$ ]] || invalid "SSHMOUNT_SMB_PORT must be a port number, got '$smb_port'"
+[[ $ssh_host =~ ^[A-Za-z0-9_-]+$ ]] || invalid "SSHMOUNT_SSH_HOST must name a Host block, got '$ssh_host'"
+[ -n "$logged_in" ] || invalid "SSHMOUNT_LOGGED_IN is empty"
 
 share=${SSHMOUNT_SHARE:-}
 share_re='^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'
@@ -89,7 +98,7 @@ mounted() { grep -qs " $mnt fuse.sshfs " /proc/mounts; }
 # kernel, where timeout's SIGTERM cancels it (-s KILL would also kill timeout: bash prints "Killed").
 mount_answers() { mounted && timeout 2 stat -f "$mnt" >/dev/null 2>&1; }
 
-smbd_listens() { (: <>/dev/tcp/127.0.0.1/445) 2>/dev/null; }
+smbd_listens() { (: <>"/dev/tcp/127.0.0.1/$smb_port") 2>/dev/null; }
 
 # Prefixes each stderr line of sshfs (and the ssh it runs); keeps the likely cause for the error summary.
 relay_ssh_stderr() {
@@ -98,10 +107,10 @@ relay_ssh_stderr() {
     line=${line%$'\r'}
     [ -n "$line" ] || continue
     say "ssh: $line"
-    # sshfs's own "read: ..." merely follows the cause when ssh exits; "logged in" is the config's
+    # sshfs's own "read: ..." merely follows the cause when ssh exits; $logged_in is the config's
     # LocalCommand marker (helper/ssh/container-config.ts), no cause either.
     case $line in
-      'read: '* | 'remote host has disconnected' | 'logged in') ;;
+      'read: '* | 'remote host has disconnected' | "$logged_in") ;;
       *) printf '%s\n' "$line" >"$run/cause" ;;
     esac
   done
@@ -114,7 +123,7 @@ start_sshfs() {
   relay_ssh_stderr <"$run/ssh_stderr" &
   relay_pid=$!
   disown
-  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "target:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" &
+  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "$ssh_host:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" &
   sshfs_pid=$!
   disown
 }
@@ -224,7 +233,7 @@ fi
 # attach to unrelated files.
 rm -f /var/lib/sshmount/xattr.tdb
 allow=$(allowed_hosts) || invalid "cannot read the container's network from /proc/net/route"
-sed -e "s/@SHARE@/$share/" -e "s/@ALLOW@/$allow/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
+sed -e "s/@SHARE@/$share/" -e "s/@ALLOW@/$allow/" -e "s/@PORT@/$smb_port/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
 
 # sshfs first: the connection is the slow part, and smbd starts while it is under way.
 # "connecting" marks a container start (the helper counts them); retries after "reconnecting" don't print it.

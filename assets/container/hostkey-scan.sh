@@ -1,6 +1,7 @@
 #!/bin/bash
-# Finds the first host of the connection whose key is not in /etc/sshmount/known_hosts and writes the
-# key it presents, without logging in (every authentication method is off), to /run/sshmount-hostkey:
+# Finds the first host of the connection whose key is not in $SSHMOUNT_INPUT_DIR/known_hosts and writes
+# the key it presents, without logging in (every authentication method is off), to $SSHMOUNT_SCAN_RESULT
+# (both set by the helper, helper/container/contract.ts):
 #   hostkey BLOCK KNOWN_HOSTS_LINE
 # The file is the only result: ssh's stderr carries text the server chose (banners, PAM, whatever a
 # shell prints once in), so nothing read from the log may decide which key the user is asked to trust.
@@ -8,7 +9,7 @@
 # ones before it with host-key checking on, so only the first unknown key can be scanned, and is.
 # Exit codes: 0 key written, 1 none unknown or ssh failed otherwise (its lines follow as "ssh: …").
 set -uo pipefail
-readonly etc=/etc/sshmount result=/run/sshmount-hostkey
+readonly etc=${SSHMOUNT_INPUT_DIR:?} result=${SSHMOUNT_SCAN_RESULT:?}
 scanned=$(mktemp)
 errors=$(mktemp)
 : >"$result"

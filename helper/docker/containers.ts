@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import type Docker from "dockerode";
 import { readTar } from "./archive";
+import { statusCode } from "./status-code";
 
 /** Docker multiplexes stdout and stderr of a non-TTY container into 8-byte-headed frames. */
 function demuxLogs(buffer: Buffer): string {
@@ -36,7 +37,7 @@ export async function readContainerFile(container: Docker.Container, file: strin
 }
 
 export function isNotFound(error: unknown): boolean {
-  return (error as { statusCode?: number })?.statusCode === 404;
+  return statusCode(error) === 404;
 }
 
 /** Removes a container and its anonymous volumes; a container that is already gone is not an error. */
@@ -44,7 +45,7 @@ export async function removeContainer(container: Docker.Container): Promise<void
   try {
     await container.remove({ force: true, v: true });
   } catch (error) {
-    const status = (error as { statusCode?: number })?.statusCode;
+    const status = statusCode(error);
     // 409: removal already in progress, started by someone else.
     if (status !== 404 && status !== 409) throw error;
   }

@@ -7,6 +7,7 @@ import path from "node:path";
 import Docker from "dockerode";
 import { SshmountError } from "../errors";
 import { pathExists } from "../files";
+import { statusCode } from "./status-code";
 
 type EngineSource = "option" | "DOCKER_HOST" | "context" | "socket";
 
@@ -261,10 +262,10 @@ export async function engineLost(
   client: DockerClient = dockerode,
 ): Promise<SshmountError | undefined> {
   if (error instanceof SshmountError) return undefined;
-  const { message, statusCode } = (error ?? {}) as { message?: string; statusCode?: number };
+  const { message } = (error ?? {}) as { message?: string };
   const lost =
     isEngineSocketError(error, endpoint) ||
-    ((statusCode ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint, client)));
+    ((statusCode(error) ?? 0) >= 500 && !(await engineAcceptsConnections(endpoint, client)));
   if (!lost) return undefined;
   return new SshmountError(
     "docker-unavailable",

@@ -1,13 +1,10 @@
 import type Docker from "dockerode";
+import { statusCode } from "./status-code";
 
 const DEFAULT_NETWORK = "sshmount";
 
 export function networkName(env: NodeJS.ProcessEnv): string {
   return env.SSHMOUNT_NETWORK || DEFAULT_NETWORK;
-}
-
-function statusCode(error: unknown): number | undefined {
-  return (error as { statusCode?: number })?.statusCode;
 }
 
 /**

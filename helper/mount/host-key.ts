@@ -1,8 +1,9 @@
+import { ARCHIVE_ROOT, LABEL, ROLE, SCAN_RESULT_FILE, scanEnv, TARGET_HOST } from "../container/contract";
 import { createTar } from "../docker/archive";
 import { readContainerFile } from "../docker/containers";
 import { SshmountError, type PresentedHostKey } from "../errors";
 import type { Runtime } from "../runtime";
-import { CONTAINER_HOST_ALIAS, type ContainerHost } from "../ssh/container-config";
+import type { ContainerHost } from "../ssh/container-config";
 import { fingerprintOf, knownHostsName } from "../ssh/known-hosts";
 import type { SshHostOptions } from "../ssh/options";
 import { withTimeout } from "../timeout";
@@ -17,9 +18,6 @@ export interface ScannedHostKey extends PresentedHostKey {
 
 /** Every hop waits at most ConnectTimeout (≤ 20 s); this bounds the whole scan. */
 const SCAN_TIMEOUT_MS = 90_000;
-
-/** Where assets/container/hostkey-scan.sh writes the key it found: its only result, never its log. */
-const SCAN_RESULT_FILE = "/run/sshmount-hostkey";
 
 /** The host key types OpenSSH 9.2 accepts from a server by default. */
 const HOST_KEY_TYPES = new Set([
@@ -63,7 +61,7 @@ export function parseScanResult(text: string, hosts: ContainerHost[]): ScannedHo
     fingerprint: fingerprintOf(keyBase64),
     keyBase64,
     owner,
-    ...(block === CONTAINER_HOST_ALIAS ? {} : { jumpHost: owner.alias }),
+    ...(block === TARGET_HOST ? {} : { jumpHost: owner.alias }),
   };
 }
 
@@ -97,7 +95,8 @@ export async function scanHostKey(
   checkAborted(signal);
   const container = await runtime.docker.createContainer({
     Image: image,
-    Labels: { "sshmount.role": "host-key-scan" },
+    Labels: { [LABEL.role]: ROLE.hostKeyScan },
+    Env: scanEnv(),
     Entrypoint: ["/usr/bin/tini", "--", "/usr/local/bin/sshmount-hostkey"],
     Cmd: inputs.hosts.map((host) => host.block),
     Healthcheck: { Test: ["NONE"] },
@@ -105,7 +104,7 @@ export async function scanHostKey(
   });
   const guard = new RemovedOnAbort(signal, runtime.endpoint, container);
   try {
-    await container.putArchive(createTar(buildScanInputFiles(inputs)), { path: "/etc" });
+    await container.putArchive(createTar(buildScanInputFiles(inputs)), { path: ARCHIVE_ROOT });
     checkAborted(signal);
     await container.start();
     await withTimeout(untilAborted(container.wait(), signal), SCAN_TIMEOUT_MS);

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import type { ArchiveEntry } from "../docker/archive";
 import { SshmountError } from "../errors";
-import { CONTAINER_HOST_ALIAS, renderContainerSshConfig, type ContainerHost } from "../ssh/container-config";
+import { INPUT, inputEntry, TARGET_HOST } from "../container/contract";
+import { renderContainerSshConfig, type ContainerHost } from "../ssh/container-config";
 import { isCertificate, isEncryptedPrivateKey, isPrivateKey, isPublicKey, usesAuthSockAgent } from "../ssh/keys";
 import type { SshHostOptions } from "../ssh/options";
 
@@ -39,7 +40,7 @@ export interface InputFiles {
   hosts: ContainerHost[];
   /** The known_hosts lines of every host of the connection, as the container gets them. */
   knownHosts: string[];
-  /** Some host signs with the agent, so its socket must be mounted at CONTAINER_AGENT_SOCKET. */
+  /** Some host signs with the agent, so its socket must be mounted at AGENT_SOCKET. */
   agent: boolean;
 }
 
@@ -52,7 +53,7 @@ function passwordPromptTarget(host: SshHostOptions): string {
 }
 
 function knownHostsEntry(lines: string[]): ArchiveEntry {
-  return { path: "sshmount/known_hosts", mode: 0o600, content: lines.map((line) => `${line}\n`).join("") };
+  return { path: inputEntry(INPUT.knownHosts), mode: 0o600, content: lines.map((line) => `${line}\n`).join("") };
 }
 
 /**
@@ -63,22 +64,22 @@ function knownHostsEntry(lines: string[]): ArchiveEntry {
  */
 export function buildScanInputFiles(inputs: InputFiles): ArchiveEntry[] {
   const hosts = inputs.hosts.map((host) =>
-    host.block === CONTAINER_HOST_ALIAS ? { ...host, keyNames: [], agent: false } : { ...host, agent: false },
+    host.block === TARGET_HOST ? { ...host, keyNames: [], agent: false } : { ...host, agent: false },
   );
   const keyFiles = new Set(
     hosts.flatMap(({ keyNames }) =>
-      keyNames.flatMap((name) => [`sshmount/keys/${name}`, `sshmount/keys/${name}-cert.pub`]),
+      keyNames.flatMap((name) => [inputEntry(`${INPUT.keys}/${name}`), inputEntry(`${INPUT.keys}/${name}-cert.pub`)]),
     ),
   );
   return [
-    { path: "sshmount/", mode: 0o700 },
+    { path: inputEntry(""), mode: 0o700 },
     {
-      path: "sshmount/ssh_config",
+      path: inputEntry(INPUT.sshConfig),
       mode: 0o600,
       content: renderContainerSshConfig(hosts, { password: false }),
     },
     knownHostsEntry(inputs.knownHosts),
-    { path: "sshmount/keys/", mode: 0o700 },
+    { path: `${inputEntry(INPUT.keys)}/`, mode: 0o700 },
     ...inputs.entries.filter((entry) => keyFiles.has(entry.path)),
   ];
 }
@@ -101,7 +102,7 @@ export async function buildInputFiles(
   const hosts: ContainerHost[] = [];
   const all = [...connection.chain, connection.target];
   for (const [index, host] of all.entries()) {
-    const block = host === connection.target ? CONTAINER_HOST_ALIAS : `hop${index + 1}`;
+    const block = host === connection.target ? TARGET_HOST : `hop${index + 1}`;
     const offersAgent = credentials.agent !== undefined && usesAuthSockAgent(host.identityAgent, credentials.agent);
     const keyNames: string[] = [];
     const locked: string[] = [];
@@ -109,7 +110,7 @@ export async function buildInputFiles(
     const add = (content: Buffer, suffix = "") => {
       const name = `${block}_${keyNames.length}`;
       keyNames.push(name);
-      keys.push({ path: `sshmount/keys/${name}${suffix}`, mode: 0o600, content });
+      keys.push({ path: inputEntry(`${INPUT.keys}/${name}${suffix}`), mode: 0o600, content });
       return name;
     };
     // ssh reads NAME.pub when NAME is absent, and signs with the agent's copy of that key.
@@ -134,11 +135,11 @@ export async function buildInputFiles(
       const name = add(key);
       const certificate = await readIfPresent(`${file}-cert.pub`);
       if (certificate && isCertificate(certificate.toString("latin1"))) {
-        keys.push({ path: `sshmount/keys/${name}-cert.pub`, mode: 0o600, content: certificate });
+        keys.push({ path: inputEntry(`${INPUT.keys}/${name}-cert.pub`), mode: 0o600, content: certificate });
       }
     }
     const agent = offersAgent && (!host.identitiesOnly || agentKeys > 0);
-    const password = block === CONTAINER_HOST_ALIAS && credentials.sshPassword !== undefined;
+    const password = block === TARGET_HOST && credentials.sshPassword !== undefined;
     if (locked.length > 0 && keyNames.length === agentKeys && !agent && !password) {
       throw new SshmountError(
         "key-encrypted",
@@ -153,20 +154,20 @@ export async function buildInputFiles(
     credentials.sshPassword === undefined
       ? []
       : [
-          { path: "sshmount/ssh_password", mode: 0o600, content: credentials.sshPassword },
-          { path: "sshmount/ssh_password_for", mode: 0o600, content: passwordPromptTarget(connection.target) },
+          { path: inputEntry(INPUT.sshPassword), mode: 0o600, content: credentials.sshPassword },
+          { path: inputEntry(INPUT.sshPasswordFor), mode: 0o600, content: passwordPromptTarget(connection.target) },
         ];
   return {
     hosts,
     knownHosts,
     agent: hosts.some((host) => host.agent),
     entries: [
-      { path: "sshmount/", mode: 0o700 },
-      { path: "sshmount/ssh_config", mode: 0o600, content: config },
+      { path: inputEntry(""), mode: 0o700 },
+      { path: inputEntry(INPUT.sshConfig), mode: 0o600, content: config },
       knownHostsEntry(knownHosts),
-      { path: "sshmount/smb_password", mode: 0o600, content: smbPassword },
+      { path: inputEntry(INPUT.smbPassword), mode: 0o600, content: smbPassword },
       ...sshPassword,
-      { path: "sshmount/keys/", mode: 0o700 },
+      { path: `${inputEntry(INPUT.keys)}/`, mode: 0o700 },
       ...keys,
     ],
   };

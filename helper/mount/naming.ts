@@ -1,4 +1,5 @@
 import { SshmountError } from "../errors";
+import { validateAlias } from "../ssh/options";
 import { hasControlCharacters, quoted } from "../text";
 
 const CONTAINER_PREFIX = "sshmount-";
@@ -76,4 +77,20 @@ export function defaultMountName(alias: string, remotePath: string): string {
 
 export function containerName(name: string): string {
   return `${CONTAINER_PREFIX}${name}`;
+}
+
+/** Checks what the user typed before anything starts, so bad input never costs a Docker round trip. */
+export function validateMountRequest(alias: string, remotePath: string, name: string | undefined): void {
+  validateAlias(alias);
+  normalizeRemotePath(remotePath);
+  if (name !== undefined) validateMountName(name);
+}
+
+/** Picks the default name, adding -2, -3… when another target already holds it. */
+export function freeName(base: string, taken: Set<string>): string {
+  if (!taken.has(base)) return base;
+  for (let suffix = 2; ; suffix++) {
+    const candidate = `${base.slice(0, 58)}-${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
 }

@@ -1,6 +1,7 @@
 import net from "node:net";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { SMB_PORT } from "../container/contract";
 import type { CommandRunner } from "../process";
 import { adviceWhenProbeFails, classifyRoute, type Interfaces, type RouteVerdict, type RouteVia } from "./route";
 
@@ -81,7 +82,7 @@ export async function lookUpRoute(
 async function probeWithRetry(probe: NonNullable<ReachOptions["probe"]>, ip: string): Promise<ProbeResult> {
   let result: ProbeResult = "error";
   for (let attempt = 0; attempt < 4; attempt++) {
-    result = await probe(ip, 445);
+    result = await probe(ip, SMB_PORT);
     if (result !== "refused") return result;
     await sleep(250);
   }
@@ -115,7 +116,7 @@ export async function reachShare(
   }
   if (options.mode === "bridge") {
     return {
-      endpoint: containerIp ? { host: containerIp, port: 445 } : undefined,
+      endpoint: containerIp ? { host: containerIp, port: SMB_PORT } : undefined,
       connection: { mode: "bridge", reason: "the connection mode is set to bridge" },
     };
   }
@@ -133,7 +134,7 @@ export async function reachShare(
   const probe = options.probe ?? ((host: string, port: number) => probeTcp(host, port, 1_500));
   if ((await probeWithRetry(probe, containerIp)) === "open") {
     return {
-      endpoint: { host: containerIp, port: 445 },
+      endpoint: { host: containerIp, port: SMB_PORT },
       connection: { mode: "bridge", via: verdict?.via, reason: verdict ? routeWords[verdict.via] : "port 445 answers" },
     };
   }

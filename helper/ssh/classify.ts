@@ -1,5 +1,5 @@
 import { SshmountError, type ErrorKind } from "../errors";
-import { LOGGED_IN_MARKER } from "./container-config";
+import { LOGGED_IN_MARKER } from "../container/contract";
 
 interface Rule {
   kind: ErrorKind;

@@ -1,22 +1,16 @@
+import { AGENT_SOCKET, INPUT, inputPath, LOGGED_IN_MARKER, SSH_SETTINGS, TARGET_HOST } from "../container/contract";
 import { SshmountError } from "../errors";
 import { hasControlCharacters } from "../text";
 import type { SshHostOptions } from "./options";
-
-/** Where the mount container expects its inputs (the contract with assets/container/entrypoint.sh). */
-const CONTAINER_INPUT_DIR = "/etc/sshmount";
-export const CONTAINER_AGENT_SOCKET = "/run/sshmount/agent.sock";
-export const CONTAINER_HOST_ALIAS = "target";
-/** What the target's ssh prints on stderr once logged in, before any output of the session. */
-export const LOGGED_IN_MARKER = "logged in";
 
 /** One host of the connection as the container config names it, with its key files. */
 export interface ContainerHost {
   /** "hop1", "hop2"… in connection order, then "target". */
   block: string;
   host: SshHostOptions;
-  /** Key file names inside CONTAINER_INPUT_DIR/keys, in the order ssh should try them. */
+  /** Key file names in the container's keys input folder, in the order ssh should try them. */
   keyNames: string[];
-  /** ssh asks the forwarded agent (at CONTAINER_AGENT_SOCKET) for this host's keys. */
+  /** ssh asks the forwarded agent (at AGENT_SOCKET) for this host's keys. */
   agent: boolean;
 }
 
@@ -55,7 +49,7 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
   const lines: string[] = [];
   hosts.forEach(({ block, host, keyNames, agent }, index) => {
     checkSafe(host);
-    const prompts = block === CONTAINER_HOST_ALIAS && options.password;
+    const prompts = block === TARGET_HOST && options.password;
     lines.push(
       `Host ${block}`,
       `  HostName ${host.hostName}`,
@@ -63,23 +57,21 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
       `  User ${host.user}`,
       ...(host.hostKeyAlias ? [`  HostKeyAlias ${host.hostKeyAlias}`] : []),
       ...(index > 0 ? [`  ProxyJump ${hosts[index - 1].block}`] : []),
-      ...keyNames.map((name) => `  IdentityFile ${CONTAINER_INPUT_DIR}/keys/${name}`),
+      ...keyNames.map((name) => `  IdentityFile ${inputPath(`${INPUT.keys}/${name}`)}`),
       `  IdentitiesOnly ${host.identitiesOnly || !agent ? "yes" : "no"}`,
-      `  IdentityAgent ${agent ? CONTAINER_AGENT_SOCKET : "none"}`,
+      `  IdentityAgent ${agent ? AGENT_SOCKET : "none"}`,
       `  ConnectTimeout ${Math.min(host.connectTimeout ?? 15, 20)}`,
       // The askpass program answers only this host's password prompt; every other prompt fails.
       ...(prompts ? ["  BatchMode no", "  NumberOfPasswordPrompts 1"] : []),
       // ssh runs LocalCommand after authentication and before it relays the session's stderr, so what
       // follows the marker is the server's (ForceCommand, a login shell), never a host-key or login
       // failure. stdout is the SFTP stream: the marker goes to stderr.
-      ...(block === CONTAINER_HOST_ALIAS
-        ? ["  PermitLocalCommand yes", `  LocalCommand echo ${LOGGED_IN_MARKER} >&2`]
-        : []),
+      ...(block === TARGET_HOST ? ["  PermitLocalCommand yes", `  LocalCommand echo ${LOGGED_IN_MARKER} >&2`] : []),
     );
   });
   lines.push(
     "Host *",
-    `  UserKnownHostsFile ${CONTAINER_INPUT_DIR}/known_hosts`,
+    `  UserKnownHostsFile ${inputPath(INPUT.knownHosts)}`,
     "  GlobalKnownHostsFile /dev/null",
     "  StrictHostKeyChecking yes",
     "  UpdateHostKeys no",
@@ -89,12 +81,8 @@ export function renderContainerSshConfig(hosts: ContainerHost[], options: Contai
     // error or fatal one ("Host key verification failed.", "Permission denied (…).", "REMOTE HOST
     // IDENTIFICATION HAS CHANGED", "Could not resolve hostname"), recorded at ERROR from OpenSSH 9.2.
     "  LogLevel ERROR",
-    // A vanished server is noticed in 15 s (the entrypoint's sshfs options say the same).
-    "  ServerAliveInterval 5",
-    "  ServerAliveCountMax 3",
-    // Preferred, not required: a server without AES-GCM still negotiates one of the defaults.
-    "  Ciphers ^aes128-gcm@openssh.com",
-    "  Compression no",
+    // Keep-alive, ciphers and compression: the container contract's, and sshfs takes them from here.
+    ...Object.entries(SSH_SETTINGS).map(([option, value]) => `  ${option} ${value}`),
   );
   return `${lines.join("\n")}\n`;
 }

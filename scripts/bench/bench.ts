@@ -19,7 +19,8 @@ import { startDemoServer } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
 import { removeContainer } from "../../helper/docker/containers";
 import { DEMO_IMAGE } from "../../helper/demo";
-import { mount, MOUNT_IMAGE, unmount, type MountInfo } from "../../helper/mount/mounts";
+import { mount, unmount } from "../../helper/mount/mounts";
+import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/types";
 import { createRuntime, type Runtime } from "../../helper/runtime";
 
 const execFileAsync = promisify(execFile);

@@ -7,7 +7,7 @@ import { build } from "esbuild";
 import { ensureImage } from "../../helper/docker/image";
 import * as sshmount from "../../helper/index";
 import { containerLogs, readContainerFile } from "../../helper/docker/containers";
-import { MOUNT_IMAGE } from "../../helper/mount/mounts";
+import { MOUNT_IMAGE } from "../../helper/mount/types";
 import { containerName } from "../../helper/mount/naming";
 import { createWorld, repoRoot, smb, type World } from "./harness";
 

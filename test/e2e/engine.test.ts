@@ -4,7 +4,7 @@ import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
 import { DEMO_IMAGE } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
-import { MOUNT_IMAGE } from "../../helper/mount/mounts";
+import { MOUNT_IMAGE } from "../../helper/mount/types";
 import { createRuntime } from "../../helper/runtime";
 import { createWorld, repoRoot, smb, smbTargetOf, within, type World } from "./harness";
 import { createOwnEngine, type OwnEngine } from "./own-engine";

@@ -10,7 +10,7 @@ import type Docker from "dockerode";
 import { unmount } from "../../helper/index";
 import { DEMO_IMAGE, startDemoServer, type DemoServer } from "../../helper/demo";
 import { ensureImage } from "../../helper/docker/image";
-import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/mounts";
+import { MOUNT_IMAGE, type MountInfo } from "../../helper/mount/types";
 import { removeContainer } from "../../helper/docker/containers";
 import { createRuntime, type HelperOptions, type Runtime } from "../../helper/runtime";
 import { serverVariant, type TestServerOptions } from "./servers";

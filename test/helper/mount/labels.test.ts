@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { containerIp, isMountContainer, publishedPort } from "../../../helper/mount/mounts";
+import { containerIp, isMountContainer, publishedPort } from "../../../helper/mount/describe";
 
 const labels = {
   "sshmount.role": "mount",

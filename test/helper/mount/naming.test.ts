@@ -2,9 +2,11 @@ import { describe, expect, it } from "@jest/globals";
 import {
   defaultMountName,
   displayRemotePath,
+  freeName,
   normalizeRemotePath,
   parseTarget,
   validateMountName,
+  validateMountRequest,
 } from "../../../helper/mount/naming";
 
 describe("normalizeRemotePath", () => {
@@ -60,5 +62,30 @@ describe("mount names", () => {
     for (const bad of ["global", "PRINTERS", "", "-x", "a b", "a/b", "x;rm", "a".repeat(64), "é"]) {
       expect(() => validateMountName(bad)).toThrow(expect.objectContaining({ kind: "invalid-input" }));
     }
+  });
+});
+
+describe("freeName", () => {
+  it("keeps a free name and numbers a taken one, within the 63 characters a name may have", () => {
+    expect(freeName("web", new Set(["other"]))).toBe("web");
+    expect(freeName("web", new Set(["web", "web-2"]))).toBe("web-3");
+    expect(validateMountName(freeName("a".repeat(63), new Set(["a".repeat(63)])))).toBe(`${"a".repeat(58)}-2`);
+  });
+});
+
+describe("validateMountRequest", () => {
+  it.each([
+    ["an alias that is an ssh option", "-oProxyCommand=x", "", undefined],
+    ["a remote path with a newline", "web", "a\nb", undefined],
+    ["a name Samba reserves", "web", "", "homes"],
+  ])("refuses %s before anything starts", (_, alias, remotePath, name) => {
+    expect(() => validateMountRequest(alias, remotePath, name)).toThrow(
+      expect.objectContaining({ kind: "invalid-input" }),
+    );
+  });
+
+  it("takes what a user may type", () => {
+    expect(() => validateMountRequest("web", "~/site", "site")).not.toThrow();
+    expect(() => validateMountRequest("web", "", undefined)).not.toThrow();
   });
 });
