@@ -49,7 +49,9 @@ async function reachOfRunningMount(
   options: HelperOptions,
   machine: ReachProbe,
 ): Promise<DoctorReport["reach"]> {
-  const all = await docker.listContainers({ filters: { label: [roleFilter(ROLE.mount)], status: ["running"] } });
+  // Only mounts on this helper's network: a container on another one has no address here to check.
+  const filters = { label: [roleFilter(ROLE.mount)], status: ["running"], network: [network] };
+  const all = await docker.listContainers({ filters });
   const running = all.find((summary) => isMountContainer(summary.Labels));
   const ip = containerIp(running?.NetworkSettings?.Networks?.[network]?.IPAddress);
   if (!running || !ip) return undefined;

@@ -40,6 +40,21 @@ export function isNotFound(error: unknown): boolean {
   return statusCode(error) === 404;
 }
 
+/**
+ * Whether a request failed because the container is going away: gone already (404), or being removed
+ * by another client, which Docker answers with a 409 until it is gone (moby's daemon/logs.go).
+ */
+export async function isGoingAway(container: Docker.Container, error: unknown): Promise<boolean> {
+  if (isNotFound(error)) return true;
+  if (statusCode(error) !== 409) return false;
+  try {
+    const { State } = await container.inspect();
+    return State.Status === "removing" || State.Dead;
+  } catch (again) {
+    return isNotFound(again);
+  }
+}
+
 /** Removes a container and its anonymous volumes; a container that is already gone is not an error. */
 export async function removeContainer(container: Docker.Container): Promise<void> {
   try {

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { LABEL, SMB_PORT } from "../container/contract";
-import { containerLogs, isNotFound, removeContainer } from "../docker/containers";
+import { containerLogs, isGoingAway, removeContainer } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { ejectInFinder } from "../macos/finder";
 import type { Runtime } from "../runtime";
@@ -82,9 +82,10 @@ export async function list(runtime: Runtime): Promise<MountInfo[]> {
   const containers = await managedContainers(runtime.docker);
   const mounts = await Promise.all(
     containers.map((summary) =>
-      describeMount(runtime, summary.Id).catch((error) => {
-        // Removed while we looked: it is simply not a mount any more.
-        if (isNotFound(error) || (error instanceof SshmountError && error.kind === "not-found")) return undefined;
+      describeMount(runtime, summary.Id).catch(async (error) => {
+        // Removed while we looked (another client's unmount): it is simply not a mount any more.
+        if (error instanceof SshmountError && error.kind === "not-found") return undefined;
+        if (await isGoingAway(runtime.docker.getContainer(summary.Id), error)) return undefined;
         throw error;
       }),
     ),

@@ -48,11 +48,17 @@ function mountSummary(name: string, ip: string, network = "sshmount") {
 }
 
 /** Status and body for one of the engine's JSON routes. */
-function answer(route: string): [number, unknown] {
+function answer(route: string, query: URLSearchParams): [number, unknown] {
   const image = /^\/images\/(.+)\/json$/.exec(route)?.[1];
   const network = /^\/networks\/([^/]+)$/.exec(route)?.[1];
   if (route === "/info") return [200, answers.info];
-  if (route === "/containers/json") return [200, answers.containers];
+  if (route === "/containers/json") {
+    // The engine's own filtering by network, which the doctor relies on.
+    const networks: string[] = JSON.parse(query.get("filters") ?? "{}").network ?? [];
+    const on = (summary: object) =>
+      networks.every((name) => name in (summary as ReturnType<typeof mountSummary>).NetworkSettings.Networks);
+    return [200, answers.containers.filter(on)];
+  }
   if (image)
     return answers.images.includes(decodeURIComponent(image)) ? [200, {}] : [404, { message: "No such image" }];
   if (network && answers.networks[network]) return [200, { Name: network, ...answers.networks[network] }];
@@ -70,10 +76,11 @@ beforeEach(async () => {
   requests = [];
   socket = path.join(tempDir(), "docker.sock");
   server = http.createServer((request, response) => {
-    const route = new URL(request.url ?? "/", "http://engine").pathname.replace(/^\/v[\d.]+/, "");
+    const url = new URL(request.url ?? "/", "http://engine");
+    const route = url.pathname.replace(/^\/v[\d.]+/, "");
     requests.push(`${request.method} ${route}`);
     if (route === "/_ping") return void response.end("OK");
-    const [status, body] = answer(route);
+    const [status, body] = answer(route, url.searchParams);
     response.writeHead(status, { "Content-Type": "application/json" });
     response.end(JSON.stringify(body));
   });
@@ -148,6 +155,8 @@ describe("doctor", () => {
     };
     const bridge = routeFixtures["Linux: a Docker bridge is on-link"];
     answers.containers = [
+      // Another helper's mount (a test's, on its own network) comes first in the engine's list.
+      mountSummary("elsewhere", "172.19.0.2", "other-net"),
       {
         ...mountSummary("not-ours", "172.18.0.9", "team-net"),
         Labels: { "sshmount.role": "mount", "sshmount.name": "(" },

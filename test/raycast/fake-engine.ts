@@ -71,6 +71,8 @@ export interface FakeContainerRecord {
   created: number;
   /** Created with OpenStdin and StdinOnce: the engine closes its stdin when the attach connection closes. */
   openStdin: boolean;
+  /** Another client's `docker rm` is under way: Docker answers logs with a 409 until the container is gone. */
+  removing?: boolean;
 }
 
 /** One test's engine: what it holds and how its scripted servers answer; `client` is its dockerode. */
@@ -188,7 +190,7 @@ class FakeContainer {
         Restarting: false,
         Paused: false,
         ExitCode: record.exitCode,
-        Status: state(record),
+        Status: record.removing ? "removing" : state(record),
         ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
       },
       NetworkSettings: {
@@ -204,6 +206,11 @@ class FakeContainer {
   }
 
   async logs() {
+    if (this.record.removing) {
+      // Docker's words for it (daemon/logs.go).
+      const message = "can not get logs from container which is dead or marked for removal";
+      throw Object.assign(new Error(`(HTTP code 409) unexpected - ${message}`), { statusCode: 409 });
+    }
     return frames(this.record.log);
   }
 

@@ -84,4 +84,11 @@ describe("the mount verbs over one container list each", () => {
     expect(await unmountAll(world.runtime)).toEqual(["three", "two"]);
     expect(records()).toEqual([]);
   });
+
+  it("lists the mounts around one another client is removing", async () => {
+    await mountWeb("one");
+    await mount(world.runtime, "web", "/srv", { sshConfig: world.sshConfig, name: "two" });
+    records()[0].removing = true;
+    expect((await list(world.runtime)).map((each) => each.name)).toEqual(["two"]);
+  });
 });
