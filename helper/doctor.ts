@@ -3,7 +3,7 @@ import type Docker from "dockerode";
 import { connectEngine, type EngineEndpoint } from "./docker/engine";
 import { LABEL, roleFilter, ROLE, SMB_PORT } from "./container/contract";
 import { contextHash } from "./docker/image";
-import { describeError, type ErrorClient, type ErrorDescription } from "./errors";
+import { describeError, type ErrorClient, type ErrorDescription } from "./words/describe";
 import { containerIp, isMountContainer, publishedPort } from "./mount/describe";
 import { MOUNT_IMAGE } from "./mount/types";
 import { baseRuntime, mountImageDir, type HelperOptions } from "./runtime";

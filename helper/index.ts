@@ -13,15 +13,9 @@ import { engineLost } from "./docker/engine";
 import { baseRuntime, cacheDir, createRuntime, type HelperOptions, type Runtime } from "./runtime";
 import { listHosts, type HostEntry } from "./ssh/hosts";
 
-export {
-  describeError,
-  isSshmountError,
-  SshmountError,
-  type ErrorAction,
-  type ErrorDescription,
-  type ErrorKind,
-  type PresentedHostKey,
-} from "./errors";
+export { isSshmountError, SshmountError, type ErrorKind, type PresentedHostKey } from "./errors";
+export { describeError, type ErrorDescription } from "./words/describe";
+export type { ErrorAction } from "./words/raycast";
 export { doctor, type DoctorReport } from "./doctor";
 export { parseTarget, validateMountName } from "./mount/naming";
 export type { MountInfo, MountProgress } from "./mount/types";

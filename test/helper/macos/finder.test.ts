@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { describeError } from "../../../helper/errors";
+import { describeError } from "../../../helper/words/describe";
 import {
   ejectInFinder,
   findVolume,

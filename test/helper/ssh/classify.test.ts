@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { classifySshFailure } from "../../../helper/ssh/classify";
-import { describeError } from "../../../helper/errors";
+import { describeError } from "../../../helper/words/describe";
 import { sshFailures } from "../../fixtures/ssh-failures";
 
 const context = { alias: "web", host: "172.18.0.2", remotePath: "/does/not/exist" };

@@ -4,15 +4,11 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { runCommand } from "../../helper/process";
-import {
-  describeError,
-  shellQuote,
-  SshmountError,
-  type ErrorAction,
-  type ErrorKind,
-  type PresentedHostKey,
-} from "../../helper/errors";
+import { runCommand } from "../../../helper/process";
+import { SshmountError, type ErrorKind, type PresentedHostKey } from "../../../helper/errors";
+import { shellQuote } from "../../../helper/words/commands";
+import { describeError } from "../../../helper/words/describe";
+import type { ErrorAction } from "../../../helper/words/raycast";
 
 const hostKey: PresentedHostKey = {
   host: "new.example",
