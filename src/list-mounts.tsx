@@ -6,7 +6,8 @@ import { ErrorList } from "./components/ErrorView";
 import { LogsView } from "./components/LogsView";
 import { helperOptions } from "./lib/helper-options";
 import { forgetLastMount } from "./lib/last-mount";
-import { mountSshHost, openMountWithToast } from "./lib/mount-actions";
+import { mountSshHost } from "./lib/launch";
+import { openMountWithToast } from "./lib/mount-actions";
 import { withToast } from "./lib/toast";
 
 const statusLook: Record<MountStatus, { icon: Icon; color: Color; label: string }> = {

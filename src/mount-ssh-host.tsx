@@ -2,11 +2,11 @@ import { Action, ActionPanel, Icon, Keyboard, List, useNavigation } from "@rayca
 import { useCachedPromise } from "@raycast/utils";
 import { describeError, hosts, type HostEntry } from "../helper";
 import { ErrorList } from "./components/ErrorView";
-import { MountForm } from "./components/MountForm";
+import { MountForm, mountFormFor } from "./components/MountForm";
 import { useMountFlow, type MountRequest } from "./hooks/useMountFlow";
 import { helperOptions, preferences } from "./lib/helper-options";
 import { needsPassword } from "./lib/last-mount";
-import { showMounts } from "./lib/mount-actions";
+import { showMounts } from "./lib/launch";
 
 function accessories(host: HostEntry): List.Item.Accessory[] {
   return [
@@ -22,7 +22,7 @@ export default function Command() {
   });
   const askPassword = (host: HostEntry, request?: MountRequest) =>
     push(<MountForm host={host} askPassword initial={request} />);
-  const mountNow = useMountFlow(askPassword);
+  const mountNow = useMountFlow(askPassword, mountFormFor);
   /** Enter: the default folder, straight to Finder; a host known to take a password gets the form for it. */
   const mountDefault = async (host: HostEntry) => {
     if (await needsPassword(host.alias)) askPassword(host);

@@ -3,7 +3,8 @@ import { showFailureToast } from "@raycast/utils";
 import type { MountInfo, MountProgress } from "../helper";
 import { describeError, isSshmountError } from "../helper";
 import { lastMountName } from "./lib/last-mount";
-import { checkSetup, mountSshHost, openMount } from "./lib/mount-actions";
+import { checkSetup, mountSshHost } from "./lib/launch";
+import { openMount } from "./lib/mount-actions";
 import { progressToast } from "./lib/toast";
 
 /**

@@ -3,7 +3,7 @@ import { usePromise } from "@raycast/utils";
 import type { ReactNode } from "react";
 import { doctor, INSTALL_CONNECTOR, type DoctorReport } from "../../helper";
 import { helperOptions } from "../lib/helper-options";
-import { EngineActions } from "./ErrorActions";
+import { EngineActions } from "./EngineActions";
 
 interface Check {
   title: string;

@@ -12,6 +12,11 @@ interface Values {
   password: string;
 }
 
+/** The form again, as an error page offers it (useMountFlow's FormFor). */
+export const mountFormFor = (host: HostEntry, initial: MountRequest, askPassword: boolean) => (
+  <MountForm host={host} initial={initial} askPassword={askPassword} />
+);
+
 /** The remote folder and an optional name; a password field only for hosts that take one. */
 export function MountForm({
   host,
@@ -25,7 +30,7 @@ export function MountForm({
   const [passwordAsked, setPasswordAsked] = useState(askPassword);
   const { data: remembered } = usePromise(needsPassword, [host.alias]);
   const showPassword = passwordAsked || remembered === true;
-  const run = useMountFlow(() => setPasswordAsked(true));
+  const run = useMountFlow(() => setPasswordAsked(true), mountFormFor);
   const { handleSubmit, itemProps } = useForm<Values>({
     initialValues: {
       remotePath: initial?.remotePath ?? preferences().defaultRemotePath,

@@ -1,6 +1,7 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { INSTALL_CONNECTOR, type ErrorDescription, type MountInfo } from "../../helper";
-import { openMountWithToast, showMounts } from "../lib/mount-actions";
+import { showMounts } from "../lib/launch";
+import { openMountWithToast } from "../lib/mount-actions";
 import { FixAction } from "./ErrorActions";
 
 /** Finder's failure and its fix; an untyped failure's advice (report a bug) would mislead beside a working mount. */

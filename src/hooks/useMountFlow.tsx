@@ -1,5 +1,5 @@
 import { Clipboard, confirmAlert, showToast, Toast, useNavigation } from "@raycast/api";
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, type ReactElement } from "react";
 import {
   describeError,
   isSshmountError,
@@ -10,7 +10,6 @@ import {
 } from "../../helper";
 import { ErrorView } from "../components/ErrorView";
 import { MountedView } from "../components/MountedView";
-import { MountForm } from "../components/MountForm";
 import { helperOptions, preferences } from "../lib/helper-options";
 import { rememberLastMount, rememberNeedsPassword } from "../lib/last-mount";
 import { openMount, openMountWithToast } from "../lib/mount-actions";
@@ -21,6 +20,9 @@ export interface MountRequest {
   name?: string;
   password?: string;
 }
+
+/** The mount form an error page goes back to: with the password field, or to change the path or name. */
+export type FormFor = (host: HostEntry, request: MountRequest, askPassword: boolean) => ReactElement;
 
 /** A server that refused the login but offers a password (or PAM's keyboard-interactive) takes one. */
 function offersPassword(error: unknown): boolean {
@@ -50,7 +52,7 @@ function confirmTrust(host: HostEntry, hostKey: PresentedHostKey): Promise<boole
  * aborted then, so the helper removes its half-made container at once, and nothing is shown afterwards.
  * A mount that was already finished stays, and is remembered for Open Last Mount.
  */
-export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRequest) => void) {
+export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRequest) => void, formFor: FormFor) {
   const { push } = useNavigation();
   const runs = useRef(new Set<AbortController>());
   const unloaded = useRef(false);
@@ -126,15 +128,15 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
             error={description}
             onRetry={() => run(host, request, trustHostKeys)}
             onTrustHostKey={trust}
-            onEnterPassword={() => push(<MountForm host={host} askPassword initial={request} />)}
-            onEditMount={() => push(<MountForm host={host} initial={request} />)}
+            onEnterPassword={() => push(formFor(host, request, true))}
+            onEditMount={() => push(formFor(host, request, false))}
           />,
         );
       } finally {
         runs.current.delete(controller);
       }
     },
-    [push, onNeedsPassword],
+    [push, onNeedsPassword, formFor],
   );
   return run;
 }

@@ -1,4 +1,3 @@
-import { LaunchType, launchCommand } from "@raycast/api";
 import { open, type MountInfo, type MountProgress } from "../../helper";
 import { helperOptions } from "./helper-options";
 import { rememberLastMount } from "./last-mount";
@@ -22,16 +21,4 @@ export function openMountWithToast(name: string): Promise<void> {
   return withToast(`Opening ${name}`, `Opened ${name} in Finder`, (toast) =>
     openMount(name, (progress) => Object.assign(toast, progressToast(progress, "Opening Finder"))),
   );
-}
-
-export function showMounts(): Promise<void> {
-  return launchCommand({ name: "list-mounts", type: LaunchType.UserInitiated });
-}
-
-export function mountSshHost(): Promise<void> {
-  return launchCommand({ name: "mount-ssh-host", type: LaunchType.UserInitiated });
-}
-
-export function checkSetup(): Promise<void> {
-  return launchCommand({ name: "check-setup", type: LaunchType.UserInitiated });
 }

@@ -1,6 +1,6 @@
 import { Clipboard, open, showToast, Toast } from "@raycast/api";
 import { describeError, type ErrorAction, type ErrorDescription, type MountProgress } from "../../helper";
-import { checkSetup, showMounts } from "./mount-actions";
+import { checkSetup, showMounts } from "./launch";
 
 /**
  * A fix a toast can carry by itself: a toast has room for one button and knows nothing of the screen
