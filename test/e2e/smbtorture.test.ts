@@ -201,12 +201,12 @@ const SMB2_TESTS = [
 ];
 
 /**
- * vfs.fruit, all but four of its 32 tests. Left out, failing on both shares by the product's choice:
- * "SMB2/CREATE context AAPL", which wants volume capabilities of 0, where "case sensitive = yes" makes
- * smbd report kAAPL_CASE_SENSITIVE (as the remote is); and the three that write a "._" AppleDouble file
- * over SMB to see it converted ("OS X AppleDouble file conversion", "… without embedded xattr",
- * "delete_trigger_convert_sharing_violation"), which the product vetoes (fruit:veto_appledouble,
- * Samba's default; its selftest shares turn it off).
+ * vfs.fruit, all but four of its 32 tests, which fail on both shares by the product's choices:
+ * "SMB2/CREATE context AAPL" wants volume capabilities of 0, where "case sensitive = yes" makes smbd
+ * report kAAPL_CASE_SENSITIVE (as the remote is); "resource fork IO" writes a new fork at an offset,
+ * whose size Samba's stream backend for forks ("fruit:resource = stream") then reports wrong; and
+ * "OS X AppleDouble file conversion" and "… without embedded xattr" want a "._" file a client wrote
+ * turned into a fork, which only "fruit:resource = file" does.
  */
 const FRUIT_TESTS = [
   // AAPL: server-side copy of a file with its streams, and listings that carry Finder info.
@@ -226,7 +226,6 @@ const FRUIT_TESTS = [
   "vfs.fruit.invalid AFP_AfpInfo",
   "vfs.fruit.writing_afpinfo",
   // Resource forks (AFP_Resource).
-  "vfs.fruit.resource fork IO",
   "vfs.fruit.truncate resource fork to 0 bytes",
   "vfs.fruit.opening and creating resource fork",
   "vfs.fruit.fsync_resource_fork",
@@ -241,6 +240,7 @@ const FRUIT_TESTS = [
   "vfs.fruit.empty_stream",
   "vfs.fruit.delete",
   "vfs.fruit.rename_dir_openfile",
+  "vfs.fruit.delete_trigger_convert_sharing_violation",
 ];
 
 /**
