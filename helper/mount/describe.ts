@@ -13,7 +13,7 @@ import type { Runtime } from "../runtime";
 import { hasControlCharacters } from "../text";
 import { SMB_USER } from "./inputs";
 import { displayRemotePath, normalizeRemotePath, validateMountRequest } from "./naming";
-import { parseLog, statusFrom } from "./status";
+import { parseLog, statusFrom, type EntrypointEvent } from "./status";
 import type { MountInfo, SmbInfo } from "./types";
 
 /** What Samba and an smb:// URL take as they are, as SMB_USER is. */
@@ -79,6 +79,16 @@ export function servedAt(info: Docker.ContainerInspectInfo, network: string): { 
 }
 
 /** The mount container `id` as its user sees it; `password` reads the SMB password out of it. */
+/**
+ * The entrypoint's recent events: the log's last 200 lines hold them, unless smbd logged a burst
+ * since, which pushes them out; then the whole log, so a ready mount never reads as starting.
+ */
+async function recentEvents(container: Docker.Container): Promise<EntrypointEvent[]> {
+  const recent = parseLog(await containerLogs(container, 200));
+  if (recent.some((event) => event.type !== "ssh")) return recent;
+  return parseLog(await containerLogs(container));
+}
+
 export async function describeMount(
   runtime: Runtime,
   id: string,
@@ -88,7 +98,7 @@ export async function describeMount(
   const info = await container.inspect();
   const labels = info.Config.Labels ?? {};
   if (!isMountContainer(labels)) throw new SshmountError("not-found", "The container is not a mount", {});
-  const events = parseLog(await containerLogs(container, 200));
+  const events = await recentEvents(container);
   const status = statusFrom(info.State, events);
   const share = labels[LABEL.name];
   const user = labels[LABEL.smbUser] ?? SMB_USER;

@@ -205,13 +205,15 @@ class FakeContainer {
     };
   }
 
-  async logs() {
+  async logs(options: { tail?: number } = {}) {
     if (this.record.removing) {
       // Docker's words for it (daemon/logs.go).
       const message = "can not get logs from container which is dead or marked for removal";
       throw Object.assign(new Error(`(HTTP code 409) unexpected - ${message}`), { statusCode: 409 });
     }
-    return frames(this.record.log);
+    // Docker's tail: the last N lines of the log.
+    const lines = this.record.log.split(/(?<=\n)/);
+    return frames(options.tail ? lines.slice(-options.tail).join("") : this.record.log);
   }
 
   async putArchive(archive: Buffer, options: { path: string }) {

@@ -46,6 +46,14 @@ describe("a mount as inspect describes it", () => {
     });
   });
 
+  it("reads a ready mount as ready even after smbd logged more lines than the tail it reads first", async () => {
+    await mount(world.runtime, "web", "", { sshConfig: world.sshConfig, name: "busy" });
+    record().log += "smbd_calculate_access_mask_fsp: Access denied\n".repeat(500);
+    expect((await describeMount(world.runtime, record().id)).status).toBe("ready");
+    record().log += "sshmount: reconnecting\n" + "smbd: noise\n".repeat(10);
+    expect((await describeMount(world.runtime, record().id)).status).toBe("reconnecting");
+  });
+
   it("is not-found for a container whose labels do not pass", async () => {
     await world.runtime.docker.createContainer({
       name: "x",
