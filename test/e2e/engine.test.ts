@@ -1,42 +1,16 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as sshmount from "../../helper/index";
 import type { MountInfo } from "../../helper/index";
-import { DEMO_IMAGE } from "../../helper/demo";
-import { ensureImage } from "../../helper/docker/image";
-import { MOUNT_IMAGE } from "../../helper/mount/types";
-import { createRuntime } from "../../helper/runtime";
-import { createWorld, repoRoot, smb, smbTargetOf, within, type World } from "./harness";
-import { createOwnEngine, type OwnEngine } from "./own-engine";
+import { smb, smbTargetOf, within, type World } from "./harness";
+import { closeOwnEngineWorld, createOwnEngineWorld, type OwnEngine } from "./own-engine";
 
 /** The engine itself restarts, or goes away in the middle of a mount. */
 let engine: OwnEngine;
 let world: World;
 beforeAll(async () => {
-  // The images come from the machine's engine (built there by the first world of the run if needed).
-  const main = await createRuntime({ env: { PATH: process.env.PATH }, home: repoRoot });
-  const tags = await Promise.all(
-    [
-      ["container", MOUNT_IMAGE],
-      ["demo/sshd", DEMO_IMAGE],
-    ].map(
-      async ([dir, repository]) => (await ensureImage(main.docker, { dir: path.join(repoRoot, dir), repository })).tag,
-    ),
-  );
-  engine = await createOwnEngine();
-  await engine.loadImages(tags);
-  world = await createWorld("engine", { dockerHost: engine.host });
-  await engine.allowWithin(world.runtime.network);
+  ({ engine, world } = await createOwnEngineWorld("engine"));
 }, 900_000);
-afterAll(async () => {
-  try {
-    // A test that failed while the engine was stopped must not keep the world from being removed.
-    await engine?.start();
-    await world?.close();
-  } finally {
-    await engine?.close();
-  }
-}, 180_000);
+afterAll(() => closeOwnEngineWorld(engine, world), 180_000);
 
 const mountServer = (name: string) =>
   sshmount.mount("server", "", {

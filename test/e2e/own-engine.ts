@@ -6,6 +6,11 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import Docker from "dockerode";
+import { DEMO_IMAGE } from "../../helper/demo";
+import { ensureImage } from "../../helper/docker/image";
+import { MOUNT_IMAGE } from "../../helper/mount/types";
+import { createRuntime } from "../../helper/runtime";
+import { createWorld, repoRoot, type World } from "./harness";
 
 const execFileAsync = promisify(execFile);
 
@@ -140,4 +145,33 @@ export async function createOwnEngine(): Promise<OwnEngine> {
   };
   await engine.start();
   return engine;
+}
+
+/** An engine of the test's own with the suite's images, and a world on it whose containers reach each other. */
+export async function createOwnEngineWorld(label: string): Promise<{ engine: OwnEngine; world: World }> {
+  // The images come from the machine's engine (built there by the first world of the run if needed).
+  const main = await createRuntime({ env: { PATH: process.env.PATH }, home: repoRoot });
+  const tags = await Promise.all(
+    [
+      ["container", MOUNT_IMAGE],
+      ["demo/sshd", DEMO_IMAGE],
+    ].map(
+      async ([dir, repository]) => (await ensureImage(main.docker, { dir: path.join(repoRoot, dir), repository })).tag,
+    ),
+  );
+  const engine = await createOwnEngine();
+  await engine.loadImages(tags);
+  const world = await createWorld(label, { dockerHost: engine.host });
+  await engine.allowWithin(world.runtime.network);
+  return { engine, world };
+}
+
+export async function closeOwnEngineWorld(engine: OwnEngine | undefined, world: World | undefined): Promise<void> {
+  try {
+    // A test that failed while the engine was stopped must not keep the world from being removed.
+    await engine?.start();
+    await world?.close();
+  } finally {
+    await engine?.close();
+  }
 }
