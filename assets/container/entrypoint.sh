@@ -118,6 +118,10 @@ relay_ssh_stderr() {
 
 start_sshfs() {
   rm -f "$run/cause" "$run/ssh_stderr"
+  # xattr_tdb keys Mac metadata on (device, inode). Every sshfs start numbers inodes afresh and may get
+  # the last one's device number, so entries kept from an earlier sshfs (a container start, or one
+  # after sshfs died) would attach to unrelated files. smbd opens the file at each tree connect.
+  rm -f /var/lib/sshmount/xattr.tdb
   # A fifo rather than a pipe, so both ends have their own pid: sshfs to watch, the relay to drain.
   mkfifo "$run/ssh_stderr"
   relay_ssh_stderr <"$run/ssh_stderr" &
@@ -229,9 +233,6 @@ mkdir -p "$run"
 if [ -s "$etc/ssh_password" ]; then
   export SSH_ASKPASS=/usr/local/bin/sshmount-askpass SSH_ASKPASS_REQUIRE=force
 fi
-# Inode numbers start afresh with every mount, so Mac metadata kept from an earlier run would
-# attach to unrelated files.
-rm -f /var/lib/sshmount/xattr.tdb
 allow=$(allowed_hosts) || invalid "cannot read the container's network from /proc/net/route"
 sed -e "s/@SHARE@/$share/" -e "s/@ALLOW@/$allow/" -e "s/@PORT@/$smb_port/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
 
