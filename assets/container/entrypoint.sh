@@ -14,6 +14,8 @@
 #   SSHMOUNT_SHARE              share name, ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$
 #   SSHMOUNT_REMOTE_PATH        remote directory; empty means the remote home
 #   SSHMOUNT_RUNTIME            the engine's product as the helper detected it (orbstack, linux…)
+#   SSHMOUNT_METADATA           where resource forks live: mac (this container, for as long as sshfs
+#                               runs) or server ("._" AppleDouble files); empty (older helpers) is mac
 #
 # Output: every line this script prints starts with "sshmount: " and the helper parses them:
 #   connecting (once per start) | ssh: <stderr line of ssh/sshfs> | ready | reconnecting |
@@ -50,6 +52,11 @@ readonly ssh_host=${SSHMOUNT_SSH_HOST:-} logged_in=${SSHMOUNT_LOGGED_IN:-}
 [[ $smb_port =~ ^[0-9]{1,5}$ ]] || invalid "SSHMOUNT_SMB_PORT must be a port number, got '$smb_port'"
 [[ $ssh_host =~ ^[A-Za-z0-9_-]+$ ]] || invalid "SSHMOUNT_SSH_HOST must name a Host block, got '$ssh_host'"
 [ -n "$logged_in" ] || invalid "SSHMOUNT_LOGGED_IN is empty"
+case ${SSHMOUNT_METADATA:-mac} in
+  mac) resource=stream ;;
+  server) resource=file ;;
+  *) invalid "SSHMOUNT_METADATA must be mac or server, got '$SSHMOUNT_METADATA'" ;;
+esac
 
 share=${SSHMOUNT_SHARE:-}
 share_re='^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'
@@ -234,7 +241,7 @@ if [ -s "$etc/ssh_password" ]; then
   export SSH_ASKPASS=/usr/local/bin/sshmount-askpass SSH_ASKPASS_REQUIRE=force
 fi
 allow=$(allowed_hosts) || invalid "cannot read the container's network from /proc/net/route"
-sed -e "s/@SHARE@/$share/" -e "s/@ALLOW@/$allow/" -e "s/@PORT@/$smb_port/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
+sed -e "s/@SHARE@/$share/" -e "s/@ALLOW@/$allow/" -e "s/@PORT@/$smb_port/" -e "s/@RESOURCE@/$resource/" /usr/local/share/sshmount/smb.conf.template >/etc/samba/smb.conf
 
 # sshfs first: the connection is the slow part, and smbd starts while it is under way.
 # "connecting" marks a container start (the helper counts them); retries after "reconnecting" don't print it.

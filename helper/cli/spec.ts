@@ -41,6 +41,8 @@ export interface FlagSpec {
   check?: (value: string) => string | undefined;
 }
 
+import { METADATA_STORES } from "../mount/types";
+
 const CONNECT_MODES = ["auto", "bridge", "localhost"] as const;
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 
@@ -88,6 +90,20 @@ export const FLAGS = [
       (CONNECT_MODES as readonly string[]).includes(value)
         ? undefined
         : `--connect takes auto, bridge or localhost, not "${value}"`,
+  },
+  {
+    name: "metadata",
+    type: "string",
+    value: "WHERE",
+    choices: METADATA_STORES,
+    help:
+      "Where Finder metadata lives: mac (default; kept by the mount until it restarts or is unmounted, " +
+      "nothing written to the server) or server (resource forks also as ._ files beside each file on the " +
+      "server, kept for good, at one more lookup per entry in every listing)",
+    check: (value) =>
+      (METADATA_STORES as readonly string[]).includes(value)
+        ? undefined
+        : `--metadata takes mac or server, not "${value}"`,
   },
   {
     name: "show-password",

@@ -74,8 +74,13 @@ export const VERBS = [
     cleansUp: true,
     details:
       "REMOTE_PATH defaults to the remote home folder; a relative path is relative to it.\n" +
-      "Mounting the same target again returns the existing mount.",
-    flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "connect", "show-password", "json"],
+      "Mounting the same target again returns the existing mount.\n" +
+      "Finder's tags, Finder info and resource forks are kept by the mount and lost when it restarts or is\n" +
+      "unmounted. With --metadata server, resource forks are also written as ._ files beside each file on\n" +
+      "the server and survive a restart or remount; tags and Finder info have no such place on sftp.\n" +
+      "Either way, after a rename or a replace done on the server, the file then at the old path shows\n" +
+      "the old file's metadata (its ._ fork even after a restart); renames through the share keep it.",
+    flags: ["name", "ssh-config", "password-stdin", "trust-host-key", "metadata", "connect", "show-password", "json"],
     run: async ({ args, flags, io, options, platform, onProgress }) => {
       const { alias, remotePath } = api.parseTarget(args[0]);
       const password = flags["password-stdin"] ? await readPassword(io, alias, flags["ssh-config"]) : undefined;
@@ -85,6 +90,7 @@ export const VERBS = [
         sshConfig: flags["ssh-config"],
         password,
         trustHostKeys: flags["trust-host-key"],
+        metadata: flags.metadata as api.MetadataStore | undefined,
         onProgress,
         signal: io.signal,
       });

@@ -5,6 +5,7 @@
  * helper reaches them in the environment built here (mountEnv, scanEnv).
  */
 import type { EngineProduct } from "../docker/engine-product";
+import type { MetadataStore } from "../mount/types";
 
 /** The labels sshmount's containers carry; a container is what its role label says. */
 export const LABEL = {
@@ -16,6 +17,7 @@ export const LABEL = {
   destination: "sshmount.destination",
   smbUser: "sshmount.smb-user",
   created: "sshmount.created",
+  metadata: "sshmount.metadata",
 } as const;
 
 export const ROLE = { mount: "mount", hostKeyScan: "host-key-scan" } as const;
@@ -90,6 +92,7 @@ export interface MountEnvOptions {
   product: EngineProduct;
   /** The agent's socket is mounted at AGENT_SOCKET. */
   agent: boolean;
+  metadata: MetadataStore;
 }
 
 /**
@@ -106,5 +109,6 @@ export function mountEnv(options: MountEnvOptions): string[] {
     `SSHMOUNT_REMOTE_PATH=${options.remotePath}`,
     ...(options.agent ? [`SSH_AUTH_SOCK=${AGENT_SOCKET}`] : []),
     `SSHMOUNT_RUNTIME=${options.product}`,
+    `SSHMOUNT_METADATA=${options.metadata}`,
   ];
 }

@@ -19,7 +19,7 @@ import { refuseKnownHost, scanHostKey } from "./host-key";
 import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { waitReady } from "./lifecycle";
 import { containerName } from "./naming";
-import { MOUNT_IMAGE, type MountInfo, type MountOptions, type MountStep } from "./types";
+import { MOUNT_IMAGE, type MetadataStore, type MountInfo, type MountOptions, type MountStep } from "./types";
 
 /** A mount to create: its free name, the target as the user gave it and the hosts ssh resolved. */
 export interface NewMount {
@@ -65,6 +65,7 @@ export async function createMount(runtime: Runtime, mount: NewMount, options: Mo
   const agent = await agentAvailable(runtime);
   const product = await engineProductOf(runtime);
   const smbPassword = newSmbPassword();
+  const metadata = options.metadata ?? "mac";
   const labels = {
     [LABEL.role]: ROLE.mount,
     [LABEL.name]: name,
@@ -74,6 +75,7 @@ export async function createMount(runtime: Runtime, mount: NewMount, options: Mo
     [LABEL.destination]: `${host.user}@${host.hostName}:${host.port}`,
     [LABEL.smbUser]: SMB_USER,
     [LABEL.created]: new Date().toISOString(),
+    [LABEL.metadata]: metadata,
   };
   // Each trusted key lets the next host of the chain be reached, so one pass per host at most.
   for (let pass = 0; ; pass++) {
@@ -95,6 +97,7 @@ export async function createMount(runtime: Runtime, mount: NewMount, options: Mo
           inputs,
           host,
           product,
+          metadata,
         },
         options,
       );
@@ -147,6 +150,7 @@ interface ContainerPlan {
   inputs: InputFiles;
   host: SshHostOptions;
   product: EngineProduct;
+  metadata: MetadataStore;
 }
 
 async function engineProductOf(runtime: Runtime): Promise<EngineProduct> {
@@ -165,7 +169,13 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
     name: containerName(name),
     Image: plan.image,
     Labels: plan.labels,
-    Env: mountEnv({ share: name, remotePath: plan.remotePath, product: plan.product, agent: Boolean(agent) }),
+    Env: mountEnv({
+      share: name,
+      remotePath: plan.remotePath,
+      product: plan.product,
+      agent: Boolean(agent),
+      metadata: plan.metadata,
+    }),
     ExposedPorts: { [SMB_PORT_KEY]: {} },
     // The creator's lifeline (startMountContainer): the entrypoint stops at EOF on it before "ready".
     OpenStdin: true,

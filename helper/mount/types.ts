@@ -44,8 +44,19 @@ export interface MountProgress {
   build?: BuildStep;
 }
 
+/**
+ * Where Finder metadata lives. "mac": in the mount's container, for as long as its sshfs runs (a
+ * restart or remount loses it, nothing lands on the server). "server": resource forks also as "._"
+ * AppleDouble files beside each file on the server, where they outlive the container, at the cost of
+ * one more lookup per entry in every listing; Finder info and tags stay with the container either way.
+ */
+export const METADATA_STORES = ["mac", "server"] as const;
+export type MetadataStore = (typeof METADATA_STORES)[number];
+
 export interface MountOptions {
   name?: string;
+  /** Where a new mount keeps Finder metadata; "mac" when not given. */
+  metadata?: MetadataStore;
   /** ssh config file; OpenSSH's default (~/.ssh/config) when not given. */
   sshConfig?: string;
   onProgress?: (progress: MountProgress) => void;

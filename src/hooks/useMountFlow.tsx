@@ -72,13 +72,14 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
       const left = () => controller.signal.aborted;
       runs.current.add(controller);
       const toast = await showToast({ style: Toast.Style.Animated, title: "Checking Docker" });
-      const { openFinder } = preferences();
+      const { openFinder, metadataStore } = preferences();
       try {
         const mounted = await mount(host.alias, request.remotePath, {
           ...helperOptions(),
           name: request.name || undefined,
           password: request.password || undefined,
           trustHostKeys,
+          metadata: metadataStore,
           signal: controller.signal,
           onProgress: (progress) => {
             if (!left())

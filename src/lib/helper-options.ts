@@ -1,13 +1,14 @@
 import os from "node:os";
 import path from "node:path";
 import { environment, getPreferenceValues } from "@raycast/api";
-import type { ConnectionMode, HelperOptions } from "../../helper";
+import type { ConnectionMode, HelperOptions, MetadataStore } from "../../helper";
 import { boundaries } from "./boundaries";
 
 interface Preferences {
   sshConfig?: string;
   dockerSocket?: string;
   connectionMode?: ConnectionMode;
+  metadataStore?: MetadataStore;
   defaultRemotePath?: string;
   openFinder?: boolean;
 }
@@ -22,6 +23,7 @@ export function preferences(): Required<Preferences> {
     sshConfig: values.sshConfig?.trim() ?? "",
     dockerSocket: values.dockerSocket?.trim() ?? "",
     connectionMode: values.connectionMode ?? "auto",
+    metadataStore: values.metadataStore ?? "mac",
     defaultRemotePath: values.defaultRemotePath?.trim() ?? "",
     openFinder: values.openFinder ?? true,
   };

@@ -6,7 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as sshmount from "../../helper/index";
-import type { MountInfo } from "../../helper/index";
+import type { MetadataStore, MountInfo } from "../../helper/index";
 import { q, smb, smbTargetOf, within, type SmbTarget, type World } from "./harness";
 import { closeOwnEngineWorld, createOwnEngineWorld, type OwnEngine } from "./own-engine";
 
@@ -21,11 +21,16 @@ let engine: OwnEngine;
 let world: World;
 let mount: MountInfo;
 let local: string;
-const name = "meta";
+/** The mode under test; each describe below mounts with its own. */
+let metadata: MetadataStore = "mac";
 
 // What the Mac writes for a tag (the com.apple.metadata:_kMDItemUserTags xattr; smbclient takes no
 // second colon in a stream name) and for a resource fork.
 const STREAMS = ["com.apple.metadata_kMDItemUserTags", "AFP_Resource"] as const;
+const LABELS: Record<(typeof STREAMS)[number], string> = {
+  "com.apple.metadata_kMDItemUserTags": "tag",
+  AFP_Resource: "fork",
+};
 
 beforeAll(async () => {
   ({ engine, world } = await createOwnEngineWorld("metadata"));
@@ -41,7 +46,8 @@ const mountMeta = () =>
   sshmount.mount("server", "", {
     ...world.options,
     sshConfig: world.server.sshConfig,
-    name: `${world.prefix}-${name}`,
+    name: `${world.prefix}-${metadata}`,
+    metadata,
   });
 
 /** The mount's SMB address as list reports it now: a restart may publish another port or IP. */
@@ -105,19 +111,21 @@ function renamed(from: string, to: string): void {
 
 const ownMetadata = (file: string) => STREAMS.map((stream) => written.get(`${file}:${stream}`));
 
-type Kept = "kept" | "lost" | "partly kept";
-function keptBy(shown: string[], file: string): Kept {
-  const own = ownMetadata(file);
-  const count = own.filter((value) => value !== undefined && shown.includes(value)).length;
-  return count === own.length ? "kept" : count === 0 ? "lost" : "partly kept";
+/** "kept", "lost", or which of the tag and the fork were kept. */
+function keptBy(shown: string[], file: string): string {
+  const kept = STREAMS.filter((stream) => shown.includes(written.get(`${file}:${stream}`) ?? "\0"));
+  if (kept.length === STREAMS.length) return "kept";
+  if (kept.length === 0) return "lost";
+  return `${kept.map((stream) => LABELS[stream]).join(", ")} kept`;
 }
 /** Whether `shown` (another file's streams) holds any of `file`'s metadata. */
 const leaks = (shown: string[], file: string) =>
   ownMetadata(file).some((value) => value && shown.some((each) => each.includes(value)));
 
 interface Row {
+  mode: MetadataStore;
   event: string;
-  a: Kept;
+  a: string;
   others: { who: string; misattributed: boolean }[];
 }
 const table: Row[] = [];
@@ -143,7 +151,8 @@ async function takerOf(takers: string[], inode: string): Promise<string | undefi
  * A restart of some kind: A's inode number is handed to another file afterwards (takers are stat'ed
  * before anything else looks A up), and that file must not show A's metadata.
  */
-async function restartRow(event: string, file: string, restart: () => Promise<void>): Promise<Row> {
+async function restartRow(event: string, name: string, restart: () => Promise<void>): Promise<Row> {
+  const file = `${metadata}-${name}`;
   await world.onServer(["sh", "-c", `echo ${file} > ${file}`]);
   await setMetadata(file);
   expect(keptBy(await metadataOf(file), file)).toBe("kept");
@@ -160,6 +169,7 @@ async function restartRow(event: string, file: string, restart: () => Promise<vo
   // Without one the row could not fail: numbering starts afresh on every sshfs start.
   expect(taker).toBeDefined();
   const row: Row = {
+    mode: metadata,
     event,
     a: keptBy(await metadataOf(file), file),
     others: [
@@ -171,69 +181,83 @@ async function restartRow(event: string, file: string, restart: () => Promise<vo
   return row;
 }
 
-describe("Finder metadata and the events a mount lives through", () => {
+/** What A keeps across a restart, by mode: the product's promise. */
+const KEPT_ACROSS_RESTARTS: Record<MetadataStore, string> = { mac: "lost", server: "fork kept" };
+
+/** The events, on the mount of the mode under test; file names carry the mode (both mounts share the home). */
+function events(mode: MetadataStore): void {
+  const f = (name: string) => `${mode}-${name}`;
+  const clean = (row: Row) => row.others.every((other) => !other.misattributed);
+
   it("follows a rename through the share; a new file at the old path shows none of it", async () => {
-    await world.onServer(["sh", "-c", "echo a > share-rename"]);
-    await setMetadata("share-rename");
-    await smb(await target(), [`rename ${q("share-rename")} ${q("share-renamed")}`]);
-    await world.onServer(["sh", "-c", "echo new > share-rename"]);
-    const moved = await metadataOf("share-renamed");
-    renamed("share-rename", "share-renamed");
+    await world.onServer(["sh", "-c", `echo a > ${f("share-rename")}`]);
+    await setMetadata(f("share-rename"));
+    await smb(await target(), [`rename ${q(f("share-rename"))} ${q(f("share-renamed"))}`]);
+    await world.onServer(["sh", "-c", `echo new > ${f("share-rename")}`]);
+    const moved = await metadataOf(f("share-renamed"));
+    renamed(f("share-rename"), f("share-renamed"));
+    const shown = await metadataOf(f("share-rename"));
     const row: Row = {
+      mode,
       event: "rename through the share",
-      a: keptBy(moved, "share-renamed"),
-      others: [
-        { who: "new file at A's old path", misattributed: leaks(await metadataOf("share-rename"), "share-rename") },
-      ],
+      a: keptBy(moved, f("share-renamed")),
+      others: [{ who: "new file at A's old path", misattributed: leaks(shown, f("share-rename")) }],
     };
     table.push(row);
     expect(row.a).toBe("kept");
-    expect(row.others.every((other) => !other.misattributed)).toBe(true);
+    expect(clean(row)).toBe(true);
   }, 120_000);
 
   it("deleted through the share, it is gone with the file: a new file at the path shows none of it", async () => {
-    await world.onServer(["sh", "-c", "echo a > share-delete"]);
-    await setMetadata("share-delete");
-    await smb(await target(), [`del ${q("share-delete")}`]);
-    await world.onServer(["sh", "-c", "echo new > share-delete"]);
+    await world.onServer(["sh", "-c", `echo a > ${f("share-delete")}`]);
+    await setMetadata(f("share-delete"));
+    await smb(await target(), [`del ${q(f("share-delete"))}`]);
+    await world.onServer(["sh", "-c", `echo new > ${f("share-delete")}`]);
     const row: Row = {
+      mode,
       event: "delete through the share",
       a: "lost",
-      others: [{ who: "new file at A's path", misattributed: leaks(await metadataOf("share-delete"), "share-delete") }],
+      others: [
+        { who: "new file at A's path", misattributed: leaks(await metadataOf(f("share-delete")), f("share-delete")) },
+      ],
     };
     table.push(row);
-    expect(row.others.every((other) => !other.misattributed)).toBe(true);
+    expect(clean(row)).toBe(true);
   }, 120_000);
 
   // Within one sshfs run (noforget) an inode number belongs to a path, and SFTP v3 tells no file from
-  // the next one at that path: metadata stays with the path. A known limit, stated in the README; this
-  // row fails when that changes.
+  // the next one at that path: metadata stays with the path (so does a "._" file). A known limit,
+  // stated in the README; these rows fail when that changes.
   it("a rename on the server: A loses it, and a new file at A's old path shows it (the known limit)", async () => {
-    await world.onServer(["sh", "-c", "echo a > server-rename"]);
-    await setMetadata("server-rename");
-    await world.onServer(["sh", "-c", "mv server-rename server-renamed && echo new > server-rename"]);
-    renamed("server-rename", "server-renamed");
+    await world.onServer(["sh", "-c", `echo a > ${f("server-rename")}`]);
+    await setMetadata(f("server-rename"));
+    await world.onServer([
+      "sh",
+      "-c",
+      `mv ${f("server-rename")} ${f("server-renamed")} && echo new > ${f("server-rename")}`,
+    ]);
+    renamed(f("server-rename"), f("server-renamed"));
+    const shown = await metadataOf(f("server-rename"));
     const row: Row = {
+      mode,
       event: "rename on the server",
-      a: keptBy(await metadataOf("server-renamed"), "server-renamed"),
-      others: [
-        { who: "new file at A's old path", misattributed: leaks(await metadataOf("server-rename"), "server-rename") },
-      ],
+      a: keptBy(await metadataOf(f("server-renamed")), f("server-renamed")),
+      others: [{ who: "new file at A's old path", misattributed: leaks(shown, f("server-rename")) }],
     };
     table.push(row);
     expect(row).toMatchObject({ a: "lost", others: [{ misattributed: true }] });
   }, 120_000);
 
   it("a replace on the server (a file renamed over A): the new file shows A's metadata (the known limit)", async () => {
-    await world.onServer(["sh", "-c", "echo a > server-replace"]);
-    await setMetadata("server-replace");
-    await world.onServer(["sh", "-c", "echo new > server-replace.tmp && mv server-replace.tmp server-replace"]);
+    const file = f("server-replace");
+    await world.onServer(["sh", "-c", `echo a > ${file}`]);
+    await setMetadata(file);
+    await world.onServer(["sh", "-c", `echo new > ${file}.tmp && mv ${file}.tmp ${file}`]);
     const row: Row = {
+      mode,
       event: "replace on the server",
       a: "lost",
-      others: [
-        { who: "the replacing file", misattributed: leaks(await metadataOf("server-replace"), "server-replace") },
-      ],
+      others: [{ who: "the replacing file", misattributed: leaks(await metadataOf(file), file) }],
     };
     table.push(row);
     expect(row.others).toMatchObject([{ misattributed: true }]);
@@ -245,15 +269,16 @@ describe("Finder metadata and the events a mount lives through", () => {
       await inMount(["kill", pid]);
       expect(await within(30_000, async () => (await inMount(["pidof", "sshfs"])).trim() !== pid)).toBe(true);
     });
-    expect(row.others.every((other) => !other.misattributed)).toBe(true);
+    expect(row.a).toBe(KEPT_ACROSS_RESTARTS[mode]);
+    expect(clean(row)).toBe(true);
   }, 300_000);
 
   it("the mount container restarts: no file that gets A's old inode shows A's metadata", async () => {
     const row = await restartRow("mount container restarts", "container-restart", async () => {
-      const container = (await sshmount.list(world.options)).find((each) => each.name === mount.name)?.container;
-      await engine.docker.getContainer(container as string).restart();
+      await engine.docker.getContainer(mount.container).restart();
     });
-    expect(row.others.every((other) => !other.misattributed)).toBe(true);
+    expect(row.a).toBe(KEPT_ACROSS_RESTARTS[mode]);
+    expect(clean(row)).toBe(true);
   }, 300_000);
 
   it("the engine restarts: no file that gets A's old inode shows A's metadata", async () => {
@@ -261,7 +286,8 @@ describe("Finder metadata and the events a mount lives through", () => {
       await engine.stop();
       await engine.start();
     });
-    expect(row.others.every((other) => !other.misattributed)).toBe(true);
+    expect(row.a).toBe(KEPT_ACROSS_RESTARTS[mode]);
+    expect(clean(row)).toBe(true);
   }, 300_000);
 
   it("unmount and mount again: no file that gets A's old inode shows A's metadata", async () => {
@@ -269,16 +295,39 @@ describe("Finder metadata and the events a mount lives through", () => {
       await sshmount.unmount(mount.name, world.options);
       mount = await mountMeta();
     });
-    expect(row.others.every((other) => !other.misattributed)).toBe(true);
+    expect(row.a).toBe(KEPT_ACROSS_RESTARTS[mode]);
+    expect(clean(row)).toBe(true);
   }, 300_000);
+}
 
-  afterAll(() => {
-    const lines = table.map(
-      (row) =>
-        `metadata: ${row.event.padEnd(34)} A ${row.a.padEnd(11)} ${row.others
-          .map((other) => `${other.who}: ${other.misattributed ? "MISATTRIBUTED" : "never shows A's"}`)
-          .join("; ")}`,
-    );
-    process.stderr.write(`${lines.join("\n")}\n`);
-  });
+describe("Finder metadata kept on this Mac (the default), through the events a mount lives through", () => {
+  events("mac");
+});
+
+describe("resource forks on the server (--metadata server), through the same events", () => {
+  beforeAll(async () => {
+    await sshmount.unmount(mount.name, world.options);
+    metadata = "server";
+    mount = await mountMeta();
+  }, 180_000);
+
+  it("keeps the fork in a ._ file beside A on the server, which the share does not list", async () => {
+    const file = "server-appledouble";
+    await world.onServer(["sh", "-c", `echo a > ${file}`]);
+    await setMetadata(file);
+    expect(await world.onServer(["cat", `._${file}`])).toContain(written.get(`${file}:AFP_Resource`));
+    expect(await smb(await target(), ["ls"])).not.toContain(`._${file}`);
+  }, 120_000);
+
+  events("server");
+});
+
+afterAll(() => {
+  const lines = table.map(
+    (row) =>
+      `metadata: ${row.mode.padEnd(6)} ${row.event.padEnd(32)} A ${row.a.padEnd(10)} ${row.others
+        .map((other) => `${other.who}: ${other.misattributed ? "MISATTRIBUTED" : "never shows A's"}`)
+        .join("; ")}`,
+  );
+  process.stderr.write(`${lines.join("\n")}\n`);
 });

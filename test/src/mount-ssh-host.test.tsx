@@ -297,6 +297,21 @@ describe("Mount SSH Host: mounting", () => {
     });
   });
 
+  it("keeps Finder metadata where the preference says: on this Mac unless resource forks go to the server", async () => {
+    const view = await openForm("web");
+    await view.action("Mount");
+    await settled(view);
+    expect(mountContainers()[0].labels["sshmount.metadata"]).toBe("mac");
+    world.store.preferences.metadataStore = "server";
+    const again = await openForm("web");
+    await again.setField("name", "forks");
+    await again.action("Mount");
+    await settled(again);
+    expect(mountContainers().find((c) => c.labels["sshmount.name"] === "forks")?.labels["sshmount.metadata"]).toBe(
+      "server",
+    );
+  });
+
   it("refuses a name Samba cannot serve before anything starts", async () => {
     const view = await openForm("web");
     await view.setField("name", "bad name!");

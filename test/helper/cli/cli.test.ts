@@ -40,6 +40,7 @@ describe("parseCli", () => {
       parseCli(["mount", "web", "--trust-host-key", fingerprint, "--trust-host-key", fingerprint, "--password-stdin"])
         .flags,
     ).toMatchObject({ "trust-host-key": [fingerprint, fingerprint], "password-stdin": true });
+    expect(parseCli(["mount", "web", "--metadata", "server"]).flags).toMatchObject({ metadata: "server" });
   });
 
   it.each([
@@ -59,6 +60,8 @@ describe("parseCli", () => {
     [["mount", "web", "--trust-host-key", "SHA256:short"]],
     [["list", "--trust-host-key", `SHA256:${"A".repeat(43)}`]],
     [["mount", "web", "--connect", "wifi"]],
+    [["mount", "web", "--metadata", "icloud"]],
+    [["list", "--metadata", "server"]],
     [["list", "--show-password"]],
     [["help", "frobnicate"]],
     [["help", "mount", "list"]],
@@ -92,8 +95,8 @@ describe("the verb table", () => {
           listed: takes,
         });
         if (!takes) continue;
-        const value =
-          flag.type === "boolean" ? [] : [flag.name === "trust-host-key" ? `SHA256:${"A".repeat(43)}` : "auto"];
+        const valid = flag.name === "trust-host-key" ? `SHA256:${"A".repeat(43)}` : "auto";
+        const value = flag.type === "boolean" ? [] : ["choices" in flag ? flag.choices[0] : valid];
         const argv = [
           verb.name,
           ...(verb.argument && !verb.optional ? [verb.name === "completion" ? "bash" : "web"] : []),

@@ -34,7 +34,7 @@ const code = async (file: string) =>
 const namesIn = (text: string) => new Set(text.match(/\bSSHMOUNT_[A-Z_]+/g) ?? []);
 const namesOf = (env: string[]) => new Set(env.map((entry) => entry.slice(0, entry.indexOf("="))));
 
-const env = mountEnv({ share: "web", remotePath: "", product: "linux", agent: false });
+const env = mountEnv({ share: "web", remotePath: "", product: "linux", agent: false, metadata: "mac" });
 /** The environment as the helper gives it, with the container's /etc moved to `root`. */
 const movedTo = (root: string, entries: string[]) =>
   Object.fromEntries([
@@ -58,7 +58,7 @@ describe("the container contract, as the image's scripts read it", () => {
     const scanSide = namesIn(await code("hostkey-scan.sh"));
     expect([...namesOf(env)].filter((name) => name.startsWith("SSHMOUNT_")).sort()).toEqual([...mountSide].sort());
     expect([...namesOf(scanEnv())].sort()).toEqual([...scanSide].sort());
-    expect(mountEnv({ share: "web", remotePath: "", product: "linux", agent: true })).toContain(
+    expect(mountEnv({ share: "web", remotePath: "", product: "linux", agent: true, metadata: "mac" })).toContain(
       "SSH_AUTH_SOCK=/run/sshmount/agent.sock",
     );
   });
@@ -140,6 +140,29 @@ describe("the container contract, as the image's scripts read it", () => {
       stdout: "sshmount: error: every host key of the connection is already known\n",
     });
     expect(await fs.readFile(path.join(root, SCAN_RESULT_FILE), "utf8")).toBe("");
+  });
+
+  it("keeps resource forks where SSHMOUNT_METADATA says: in the container (mac, or unset) or in ._ files (server)", async () => {
+    const entrypoint = await read("entrypoint.sh");
+    const choice = /^case \$\{SSHMOUNT_METADATA[^\n]*\n(?:.*\n)*?esac$/m.exec(entrypoint)?.[0] ?? "";
+    const render = /^sed -e "s\/@SHARE@\/.*$/m.exec(entrypoint)?.[0] ?? "";
+    const rendered = async (metadata: string | undefined) => {
+      const out = path.join(dir(), `smb-${metadata ?? "unset"}.conf`);
+      const script = `invalid() { echo "$*"; exit 2; }\nshare=web allow=127.0.0.1 smb_port=${SMB_PORT}\n${choice}\n${render
+        .replace(
+          "/usr/local/share/sshmount/smb.conf.template",
+          JSON.stringify(path.join(imageDir, "smb.conf.template")),
+        )
+        .replace("/etc/samba/smb.conf", JSON.stringify(out))}`;
+      const env = { PATH: process.env.PATH ?? "", ...(metadata === undefined ? {} : { SSHMOUNT_METADATA: metadata }) };
+      const result = await runCommand("bash", ["-c", script], { env });
+      if (result.exitCode !== 0) return `exit ${result.exitCode}: ${result.stdout.trim()}`;
+      return /^\s*fruit:resource = (\S+)$/m.exec(await fs.readFile(out, "utf8"))?.[1];
+    };
+    expect(await rendered("mac")).toBe("stream");
+    expect(await rendered(undefined)).toBe("stream");
+    expect(await rendered("server")).toBe("file");
+    expect(await rendered("cloud")).toBe("exit 2: SSHMOUNT_METADATA must be mac or server, got 'cloud'");
   });
 
   it("has smbd serve the port the helper publishes", async () => {

@@ -37,13 +37,23 @@ describe("creating a mount", () => {
       "sshmount.ssh-config": world.sshConfig,
       "sshmount.destination": "ann@web.example:22",
       "sshmount.smb-user": "sshmount",
+      "sshmount.metadata": "mac",
     });
-    expect(record.env).toEqual(expect.arrayContaining(["SSHMOUNT_SHARE=site", "SSHMOUNT_REMOTE_PATH=/srv"]));
+    expect(record.env).toEqual(
+      expect.arrayContaining(["SSHMOUNT_SHARE=site", "SSHMOUNT_REMOTE_PATH=/srv", "SSHMOUNT_METADATA=mac"]),
+    );
     expect(record.modes.get("/etc/sshmount/smb_password")).toBe(0o600);
     expect(record.files.get("/etc/sshmount/ssh_config")?.toString()).toContain("Host target\n  HostName web.example");
     expect(record.restartPolicy).toBe("unless-stopped");
     expect(info).toMatchObject({ name: "site", status: "ready" });
     expect(info.smb.password).toBe(record.files.get("/etc/sshmount/smb_password")?.toString());
+  });
+
+  it("keeps Finder metadata where the user chose, in its label and its environment", async () => {
+    await createMount(world.runtime, target, { metadata: "server" });
+    const [record] = records();
+    expect(record.labels["sshmount.metadata"]).toBe("server");
+    expect(record.env).toContain("SSHMOUNT_METADATA=server");
   });
 
   it("picks another port when another program took the chosen one before Docker bound it", async () => {
