@@ -3,6 +3,7 @@
  * CLI, declared once. Usage, validation, parseArgs' options and the shell completions are all generated
  * from the two tables, so they cannot disagree.
  */
+import { METADATA_STORES } from "../mount/types";
 
 /** What a shell completes for a verb's argument. */
 export type Completes = "hosts" | "mounts" | "verbs" | "shells";
@@ -40,8 +41,6 @@ export interface FlagSpec {
   /** A usage error's words for a bad value, or undefined when the value is fine. */
   check?: (value: string) => string | undefined;
 }
-
-import { METADATA_STORES } from "../mount/types";
 
 const CONNECT_MODES = ["auto", "bridge", "localhost"] as const;
 export const SHELLS = ["bash", "zsh", "fish"] as const;
