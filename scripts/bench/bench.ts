@@ -194,10 +194,11 @@ function recorder(results: Results): Put {
     const counted = requests?.length
       ? {
           requests: sample(requests.map((r) => r.total)).median,
-          requestTypes: Object.entries(requests[requests.length - 1].byType)
-            .sort((a, b) => b[1] - a[1])
-            .map(([type, n]) => `${type} ${n}`)
-            .join(", "),
+          requestTypes:
+            Object.entries(requests[requests.length - 1].byType)
+              .sort((a, b) => b[1] - a[1])
+              .map(([type, n]) => `${type} ${n}`)
+              .join(", ") || "none in the last run",
         }
       : {};
     results[name] = { ...sample(values), unit, ...counted };
