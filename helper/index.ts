@@ -109,6 +109,30 @@ export async function open(name: string | undefined, options: MountOptions = {})
   return withEngine(options, (runtime) => openWith(runtime, name, options));
 }
 
+export interface ReconnectResult {
+  /** Opened now, in name order. */
+  opened: OpenResult[];
+  /** Finder had these already: left as they are. */
+  inFinder: { mount: MountInfo; volume: string }[];
+  /** Still starting or reconnecting: Reconnect All again once they are ready. */
+  notReady: MountInfo[];
+}
+
+/**
+ * Reconnect All: opens in Finder every ready mount that Finder has no volume for, as after a Mac
+ * restart, when the containers came back with the engine and Finder's volumes did not. One at a time,
+ * since each may bring up a macOS dialog; the first failure stops it, and running it again skips what
+ * it opened.
+ */
+export async function openAll(options: HelperOptions = {}): Promise<ReconnectResult> {
+  return withEngine(options, async (runtime) => {
+    const plan = await mounts.reconnectPlan(runtime);
+    const opened: OpenResult[] = [];
+    for (const mount of plan.toOpen) opened.push(await openWith(runtime, mount.name, options));
+    return { opened, inFinder: plan.inFinder, notReady: plan.notReady };
+  });
+}
+
 async function openWith(runtime: Runtime, name: string | undefined, options: MountOptions): Promise<OpenResult> {
   const target = await mounts.openable(runtime, name, options);
   if (!target) throw new SshmountError("not-found", "There is no mount yet: mount a host first", {});

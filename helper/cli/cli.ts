@@ -32,6 +32,11 @@ export interface ParsedCli {
   flags: Flags;
 }
 
+/** "A or B", "A, B or C". */
+function oneOf(words: string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words.at(-1)}` : words.join("");
+}
+
 export function parseCli(argv: string[]): ParsedCli {
   // First the verb, leniently, so that an unknown flag can still be answered with that verb's usage.
   const lenient = parseArgs({ args: argv, allowPositionals: true, strict: false, options: parseOptions });
@@ -55,13 +60,18 @@ export function parseCli(argv: string[]): ParsedCli {
   });
   const stray = given.find((flag) => !taken.includes(flag));
   if (stray) throw new UsageError(`"${verb.name}" does not take --${stray.name}`, verb);
-  const insteadGiven = verb.instead !== undefined && (values as Record<string, unknown>)[verb.instead] === true;
-  const arity = verb.argument === undefined || insteadGiven ? [0, 0] : verb.optional ? [0, 1] : [1, 1];
+  const insteadGiven = (verb.instead ?? []).filter((name) => (values as Record<string, unknown>)[name] === true);
+  if (insteadGiven.length > 1) {
+    throw new UsageError(`"${verb.name}" takes one of ${insteadGiven.map((name) => `--${name}`).join(", ")}`, verb);
+  }
+  const arity = verb.argument === undefined || insteadGiven.length ? [0, 0] : verb.optional ? [0, 1] : [1, 1];
   if (args.length < arity[0] || args.length > arity[1]) {
-    const what = verb.instead ? `${verb.argument} or --${verb.instead}` : verb.argument;
+    const what = verb.instead
+      ? oneOf([verb.argument ?? "", ...verb.instead.map((name) => `--${name}`)])
+      : verb.argument;
     throw new UsageError(
       arity[1] === 0
-        ? `"${verb.name}" takes no arguments${insteadGiven ? ` with --${verb.instead}` : ""}`
+        ? `"${verb.name}" takes no arguments${insteadGiven.length ? ` with --${insteadGiven[0]}` : ""}`
         : verb.optional
           ? `"${verb.name}" takes at most one ${verb.argument}`
           : `"${verb.name}" needs exactly one ${what}`,

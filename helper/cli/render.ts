@@ -4,7 +4,15 @@
  */
 import { GLOBAL_FLAGS, flagsOf, type FlagSpec, type VerbSpec } from "./spec";
 import { describeError } from "../index";
-import type { DoctorReport, ErrorKind, HostEntry, MountInfo, MountProgress, OpenResult } from "../index";
+import type {
+  DoctorReport,
+  ErrorKind,
+  HostEntry,
+  MountInfo,
+  MountProgress,
+  OpenResult,
+  ReconnectResult,
+} from "../index";
 
 const WIDTH = 100;
 
@@ -32,11 +40,11 @@ function synopsis(verb: VerbSpec, pad = 0): string {
     ? verb.optional
       ? `[${verb.argument}]`
       : verb.instead
-        ? `${verb.argument} | --${verb.instead}`
+        ? [verb.argument, ...verb.instead.map((name) => `--${name}`)].join(" | ")
         : verb.argument
     : "";
   const flags = flagsOf(verb)
-    .filter((flag) => flag.name !== verb.instead)
+    .filter((flag) => !verb.instead?.includes(flag.name))
     .map(flagToken);
   return wrap(`  sshmount ${verb.name.padEnd(pad)} `, [...(argument ? [argument] : []), ...flags]).trimEnd();
 }
@@ -183,8 +191,32 @@ export function openText(result: OpenResult, showPassword: boolean): string {
   return `${opened}${shownPassword(mount, showPassword)}`;
 }
 
+function openFields(result: OpenResult, showPassword: boolean) {
+  return { ...mountJson(result.mount, showPassword), opened: result.opened, volume: result.volume };
+}
+
 export function openJson(result: OpenResult, showPassword: boolean): string {
-  return json({ ...mountJson(result.mount, showPassword), opened: result.opened, volume: result.volume });
+  return json(openFields(result, showPassword));
+}
+
+/** open --all: what it opened, what Finder had already, and what is not ready to be opened yet. */
+export function reconnectText(result: ReconnectResult, showPassword: boolean): string {
+  const lines = [
+    ...result.opened.map((each) => openText(each, showPassword)),
+    ...result.inFinder.map(({ mount, volume }) => `${mount.name} is open in Finder already, at ${volume}\n`),
+    ...result.notReady.map(
+      (mount) => `${mount.name} is ${mount.status}: run sshmount open --all again once it is ready\n`,
+    ),
+  ];
+  return lines.length ? lines.join("") : "No mount is running. Start one with: sshmount open NAME\n";
+}
+
+export function reconnectJson(result: ReconnectResult, showPassword: boolean): string {
+  return json({
+    opened: result.opened.map((each) => openFields(each, showPassword)),
+    inFinder: result.inFinder.map(({ mount, volume }) => ({ name: mount.name, volume })),
+    notReady: result.notReady.map((mount) => ({ name: mount.name, status: mount.status })),
+  });
 }
 
 /** What the demo says around its mount's text. */

@@ -18,8 +18,8 @@ export interface VerbSpec {
   argument?: string;
   /** The argument may be left out (help [VERB]). */
   optional?: boolean;
-  /** A flag that stands in for the argument: unmount NAME | --all. */
-  instead?: string;
+  /** Flags that stand in for the argument: unmount NAME | --all, open NAME | --last | --all. */
+  instead?: readonly string[];
   completes?: Completes;
   /** Longer help for `sshmount help VERB`. */
   details?: string;
@@ -109,7 +109,11 @@ export const FLAGS = [
     type: "boolean",
     help: "Print the share's SMB password (otherwise only --json carries it)",
   },
-  { name: "all", type: "boolean", help: "Unmount every mount" },
+  {
+    name: "all",
+    type: "boolean",
+    help: "Every mount: unmount removes them all; open opens each ready one Finder has not (Reconnect All)",
+  },
   { name: "last", type: "boolean", help: "Open the mount created last" },
   { name: "stop", type: "boolean", help: "Remove the demo mount and its server" },
   {

@@ -19,6 +19,8 @@ import {
   openText,
   passwordPrompt,
   progressPrinter,
+  reconnectJson,
+  reconnectText,
   remountText,
   unmountText,
 } from "./render";
@@ -123,7 +125,7 @@ export const VERBS = [
     name: "unmount",
     summary: "Remove a mount and its container",
     argument: "NAME",
-    instead: "all",
+    instead: ["all"],
     completes: "mounts",
     flags: ["all", "json"],
     run: async ({ args, flags, io, options }) => {
@@ -145,15 +147,24 @@ export const VERBS = [
     name: "open",
     summary: "Open a mount in Finder, starting it first when it is stopped",
     argument: "NAME",
-    instead: "last",
+    instead: ["last", "all"],
     completes: "mounts",
-    cleansUp: true,
-    flags: ["connect", "show-password", "last", "json"],
+    // --all starts nothing, so it has nothing to undo.
+    cleansUp: (flags) => !flags.all,
+    details:
+      "--all (Reconnect All) is for after a restart, when the mounts' containers are back and Finder's\n" +
+      "volumes are not: it opens every ready mount Finder has not mounted, and starts none that is stopped.",
+    flags: ["connect", "show-password", "last", "all", "json"],
     run: async ({ args, flags, io, options, platform }) => {
+      const showPassword = flags["show-password"];
+      if (flags.all) {
+        const result = await api.openAll(options);
+        io.stdout(flags.json ? reconnectJson(result, showPassword) : reconnectText(result, showPassword));
+        return;
+      }
       // A stopped mount starts first; once it is ready, Finder mounts the share (which can ask a question).
       const onProgress = progressPrinter(io, platform === "darwin" ? "Opening Finder" : undefined);
       const result = await api.open(flags.last ? undefined : args[0], { ...options, onProgress, signal: io.signal });
-      const showPassword = flags["show-password"];
       io.stdout(flags.json ? openJson(result, showPassword) : openText(result, showPassword));
     },
   },

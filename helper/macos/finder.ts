@@ -215,11 +215,24 @@ export function findVolume(
   })?.mountPoint;
 }
 
-interface FinderVolumeTarget {
+export interface FinderVolumeTarget {
   share: string;
   user: string;
   /** Every address Finder may have used: the container IP on 445 and the port on 127.0.0.1. */
   endpoints: { host: string; port: number }[];
+}
+
+/** macOS: what is mounted right now, read once (`/sbin/mount`); elsewhere there is no Finder and nothing. */
+export async function finderMounts(platform: NodeJS.Platform, run: CommandRunner): Promise<MountEntry[]> {
+  if (platform !== "darwin") return [];
+  return parseMountOutput((await run("/sbin/mount", [], { timeoutMs: 10_000 })).stdout);
+}
+
+/** The volume Finder has for a share at any of its addresses, or undefined. */
+export function volumeOf(entries: MountEntry[], target: FinderVolumeTarget): string | undefined {
+  return target.endpoints
+    .map((endpoint) => findVolume(entries, { ...endpoint, share: target.share, user: target.user }))
+    .find((found) => found !== undefined);
 }
 
 /**
@@ -232,11 +245,7 @@ export async function ejectInFinder(
   platform: NodeJS.Platform,
   run: CommandRunner,
 ): Promise<string | undefined> {
-  if (platform !== "darwin") return undefined;
-  const entries = parseMountOutput((await run("/sbin/mount", [], { timeoutMs: 10_000 })).stdout);
-  const volume = target.endpoints
-    .map((endpoint) => findVolume(entries, { ...endpoint, share: target.share, user: target.user }))
-    .find((found) => found !== undefined);
+  const volume = volumeOf(await finderMounts(platform, run), target);
   if (!volume) return undefined;
   const ejected = await run("/usr/sbin/diskutil", ["unmount", volume], { timeoutMs: 20_000 });
   if (ejected.exitCode !== 0) {

@@ -3,10 +3,11 @@
  * user typed was checked before (validateMountRequest), and what Docker says is checked as it is read.
  */
 import path from "node:path";
+import type Docker from "dockerode";
 import { LABEL, SMB_PORT } from "../container/contract";
 import { containerLogs, isGoingAway, removeContainer } from "../docker/containers";
 import { SshmountError } from "../errors";
-import { ejectInFinder } from "../macos/finder";
+import { ejectInFinder, finderMounts, volumeOf, type FinderVolumeTarget } from "../macos/finder";
 import type { Runtime } from "../runtime";
 import { resolveJumpChain } from "../ssh/jump";
 import { resolveHost, type ResolveOptions } from "../ssh/options";
@@ -78,19 +79,29 @@ async function startExisting(
   return describeMount(runtime, summary.Id, { password: true });
 }
 
-export async function list(runtime: Runtime): Promise<MountInfo[]> {
+/** Every mount with its container's id, sorted by name. */
+async function described(runtime: Runtime): Promise<{ id: string; mount: MountInfo }[]> {
   const containers = await managedContainers(runtime.docker);
   const mounts = await Promise.all(
     containers.map((summary) =>
-      describeMount(runtime, summary.Id).catch(async (error) => {
-        // Removed while we looked (another client's unmount): it is simply not a mount any more.
-        if (error instanceof SshmountError && error.kind === "not-found") return undefined;
-        if (await isGoingAway(runtime.docker.getContainer(summary.Id), error)) return undefined;
-        throw error;
-      }),
+      describeMount(runtime, summary.Id).then(
+        (mount) => ({ id: summary.Id, mount }),
+        async (error) => {
+          // Removed while we looked (another client's unmount): it is simply not a mount any more.
+          if (error instanceof SshmountError && error.kind === "not-found") return undefined;
+          if (await isGoingAway(runtime.docker.getContainer(summary.Id), error)) return undefined;
+          throw error;
+        },
+      ),
     ),
   );
-  return mounts.filter((mount): mount is MountInfo => mount !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+  return mounts
+    .filter((each): each is { id: string; mount: MountInfo } => each !== undefined)
+    .sort((a, b) => a.mount.name.localeCompare(b.mount.name));
+}
+
+export async function list(runtime: Runtime): Promise<MountInfo[]> {
+  return (await described(runtime)).map((each) => each.mount);
 }
 
 /**
@@ -119,6 +130,45 @@ export async function remount(runtime: Runtime, name: string, options: MountOpti
   return cancellable(options.signal, () => startExisting(runtime, summary, true, options));
 }
 
+/** The share of a running mount as Finder may hold it: at the container IP or at the port on 127.0.0.1. */
+function finderTarget(info: Docker.ContainerInspectInfo, network: string): FinderVolumeTarget {
+  const labels = info.Config.Labels ?? {};
+  const { ip, port } = servedAt(info, network);
+  return {
+    share: labels[LABEL.name],
+    user: labels[LABEL.smbUser] ?? SMB_USER,
+    endpoints: [...(ip ? [{ host: ip, port: SMB_PORT }] : []), ...(port ? [{ host: "127.0.0.1", port }] : [])],
+  };
+}
+
+export interface ReconnectPlan {
+  /** Ready mounts Finder has no volume for: what Reconnect All opens. */
+  toOpen: MountInfo[];
+  /** Ready mounts Finder has already, with their volume. */
+  inFinder: { mount: MountInfo; volume: string }[];
+  /** Running mounts that do not serve yet (starting, reconnecting): opening them now would fail. */
+  notReady: MountInfo[];
+}
+
+/**
+ * What Reconnect All has to do after a restart, when the containers are back and Finder's volumes are
+ * not: one list of the mounts and one read of what macOS has mounted. Stopped and failed mounts are
+ * left alone; opening one of those starts it, which is the user's choice, one mount at a time.
+ */
+export async function reconnectPlan(runtime: Runtime): Promise<ReconnectPlan> {
+  const [all, entries] = await Promise.all([described(runtime), finderMounts(runtime.platform, runtime.run)]);
+  const plan: ReconnectPlan = { toOpen: [], inFinder: [], notReady: [] };
+  for (const { id, mount } of all) {
+    if (mount.status === "starting" || mount.status === "reconnecting") plan.notReady.push(mount);
+    if (mount.status !== "ready") continue;
+    const info = await runtime.docker.getContainer(id).inspect();
+    const volume = volumeOf(entries, finderTarget(info, runtime.network));
+    if (volume) plan.inFinder.push({ mount, volume });
+    else plan.toOpen.push(mount);
+  }
+  return plan;
+}
+
 /**
  * Ejects the share from Finder first (macOS), so Finder never shows "server disconnected", then stops
  * the container (the entrypoint unmounts cleanly on SIGTERM) and removes it. A mount that does not
@@ -128,19 +178,7 @@ async function removeMount(runtime: Runtime, id: string): Promise<void> {
   const container = runtime.docker.getContainer(id);
   const info = await container.inspect().catch(() => undefined);
   if (info && !isMountContainer(info.Config.Labels)) return;
-  if (info?.State.Running) {
-    const labels = info.Config.Labels ?? {};
-    const { ip, port } = servedAt(info, runtime.network);
-    await ejectInFinder(
-      {
-        share: labels[LABEL.name],
-        user: labels[LABEL.smbUser] ?? SMB_USER,
-        endpoints: [...(ip ? [{ host: ip, port: SMB_PORT }] : []), ...(port ? [{ host: "127.0.0.1", port }] : [])],
-      },
-      runtime.platform,
-      runtime.run,
-    );
-  }
+  if (info?.State.Running) await ejectInFinder(finderTarget(info, runtime.network), runtime.platform, runtime.run);
   await withTimeout(
     container.stop({ t: 5 }).catch(() => undefined),
     15_000,

@@ -213,6 +213,71 @@ describe("open", () => {
   });
 });
 
+describe("openAll (Reconnect All)", () => {
+  /**
+   * `/sbin/mount` as macOS prints it, "FROM on MOUNTPOINT (TYPE, options)" (Apple diskdev_cmds
+   * mount.tproj/mount.c prmount), an smbfs FROM as mount_smbfs(8) names it: //user@host[:port]/share.
+   */
+  const finderHas = (shares: { port: number; share: string }[]) =>
+    [
+      "/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)",
+      ...shares.map(
+        ({ port, share }) =>
+          `//sshmount@127.0.0.1:${port}/${share} on /Volumes/${share} (smbfs, nodev, nosuid, mounted by ann)`,
+      ),
+    ].join("\n") + "\n";
+
+  it("opens every ready mount Finder has no volume for, reading what is mounted once, and leaves the rest", async () => {
+    await helper.mount("web", "", { ...options, name: "alpha" });
+    await helper.mount("db", "", { ...options, name: "beta" });
+    await helper.mount("web", "docs", { ...options, name: "gamma" });
+    await helper.mount("db", "logs", { ...options, name: "delta" });
+    const record = (name: string) => mountContainers().find((each) => each.labels["sshmount.name"] === name);
+    Object.assign(record("gamma") ?? {}, { running: false });
+    Object.assign(record("delta") ?? {}, { log: "sshmount: connecting\n" });
+    const port = Number(engine.publishedPort("beta"));
+    processes.scripted.set("/sbin/mount", () => ({ exitCode: 0, stdout: finderHas([{ port, share: "beta" }]) }));
+
+    const result = await helper.openAll(options);
+    expect(result.opened.map((each) => [each.mount.name, each.volume])).toEqual([["alpha", "/Volumes/alpha"]]);
+    expect(result.inFinder.map((each) => [each.mount.name, each.volume])).toEqual([["beta", "/Volumes/beta"]]);
+    expect(result.notReady.map((each) => [each.name, each.status])).toEqual([["delta", "starting"]]);
+    expect(processes.calls.filter((call) => call.file === "/sbin/mount")).toHaveLength(1);
+    expect(appleScripts.calls.map((call) => call.script)).toEqual([expect.stringContaining('/alpha" as user name')]);
+    // A stopped mount stays stopped: starting it is the user's call, one mount at a time.
+    expect(record("gamma")?.running).toBe(false);
+  });
+
+  it("with Finder holding every mount does nothing", async () => {
+    await helper.mount("web", "", { ...options, name: "alpha" });
+    const port = Number(engine.publishedPort("alpha"));
+    processes.scripted.set("/sbin/mount", () => ({ exitCode: 0, stdout: finderHas([{ port, share: "alpha" }]) }));
+    await expect(helper.openAll(options)).resolves.toMatchObject({ opened: [], notReady: [] });
+    expect(appleScripts.calls).toEqual([]);
+  });
+
+  it("stops at the first mount Finder refuses, with Finder's reason", async () => {
+    await helper.mount("web", "", { ...options, name: "alpha" });
+    await helper.mount("db", "", { ...options, name: "beta" });
+    appleScripts.answer = () =>
+      Object.assign(new Error("Command failed"), {
+        stderr: "0:120: execution error: Not authorized to send Apple events to Finder. (-1743)",
+      });
+    await expect(helper.openAll(options)).rejects.toMatchObject({
+      kind: "finder-failed",
+      facts: { finder: "not-permitted" },
+    });
+    expect(appleScripts.calls).toHaveLength(1);
+  });
+
+  it("on Linux reads no mount table and hands back every ready mount's URL, unopened", async () => {
+    await helper.mount("web", "", { ...options, name: "alpha" });
+    const result = await helper.openAll({ ...options, platform: "linux" });
+    expect(result.opened).toMatchObject([{ opened: false, mount: { name: "alpha" } }]);
+    expect(processes.calls.filter((call) => call.file === "/sbin/mount")).toEqual([]);
+  });
+});
+
 describe("stopDemo", () => {
   it("removes the demo mount and leaves other mounts alone", async () => {
     await helper.mount("web", "", { ...options, name: "demo" });

@@ -11,6 +11,11 @@ import { FLAGS } from "../../../helper/cli/spec";
 import { VERBS, verbSpec } from "../../../helper/cli/verbs";
 import { completionScript } from "../../../helper/cli/completion";
 import { readHiddenLine } from "../../../helper/cli/password-prompt";
+import { mount } from "../../../helper/index";
+import { writeSshClient } from "../../fixtures/ssh-client";
+import { FakeAppleScript } from "../../raycast/fake-applescript";
+import { FakeEngine } from "../../raycast/fake-engine";
+import { FakeProcesses } from "../../raycast/fake-processes";
 
 const execFileAsync = promisify(execFile);
 
@@ -34,6 +39,7 @@ describe("parseCli", () => {
     });
     expect(parseCli(["unmount", "--all"])).toMatchObject({ command: "unmount", args: [], flags: { all: true } });
     expect(parseCli(["open", "--last"])).toMatchObject({ command: "open", flags: { last: true } });
+    expect(parseCli(["open", "--all"])).toMatchObject({ command: "open", args: [], flags: { all: true } });
     expect(parseCli(["--help"]).command).toBe("help");
     const fingerprint = `SHA256:${"a+/".repeat(14)}b`;
     expect(
@@ -68,6 +74,8 @@ describe("parseCli", () => {
     [["completion"]],
     [["completion", "powershell"]],
     [["unmount", "--all", "x"]],
+    [["open", "x", "--all"]],
+    [["open", "--all", "--last"]],
   ])("%j is a usage error", (argv) => {
     expect(() => parseCli(argv)).toThrow();
   });
@@ -103,18 +111,59 @@ describe("the verb table", () => {
           `--${flag.name}`,
           ...value,
         ];
-        if (flag.name === verb.instead) argv.splice(1, 1);
+        if (verb.instead?.includes(flag.name)) argv.splice(1, 1);
         expect(() => parseCli(argv)).not.toThrow();
       }
     }
   });
 
+  it("open takes NAME, --last or --all, one of them", () => {
+    expect(() => parseCli(["open"])).toThrow('"open" needs exactly one NAME, --last or --all');
+    expect(() => parseCli(["open", "--all", "--last"])).toThrow('"open" takes one of --last, --all');
+    expect(() => parseCli(["open", "x", "--all"])).toThrow('"open" takes no arguments with --all');
+    expect(verbUsage(verbSpec("open"))).toMatch(/^ {2}sshmount open NAME \| --last \| --all \[--connect MODE\]/m);
+  });
+
   it("only verbs that undo their work make Ctrl-C wait", () => {
+    expect(cleansUpOnCancel(["open", "--all"])).toBe(false);
+    expect(cleansUpOnCancel(["open", "web"])).toBe(true);
     expect(cleansUpOnCancel(["mount", "web"])).toBe(true);
     expect(cleansUpOnCancel(["demo"])).toBe(true);
     expect(cleansUpOnCancel(["demo", "--stop"])).toBe(false);
     expect(cleansUpOnCancel(["list"])).toBe(false);
     expect(cleansUpOnCancel(["frobnicate"])).toBe(false);
+  });
+});
+
+describe("open --all", () => {
+  it("runs Reconnect All over the engine and prints what it opened; --json the same as data", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-cli-"));
+    const { sshConfig } = writeSshClient(dir, { web: ["HostName web.example", "User ann"] }, ["web.example"]);
+    const engine = new FakeEngine();
+    const options = {
+      env: { PATH: process.env.PATH, HOME: dir, USER: "ann", XDG_CACHE_HOME: path.join(dir, "cache") },
+      home: dir,
+      platform: "darwin" as const,
+      dockerSocket: path.join(dir, "docker.sock"),
+      connection: "localhost" as const,
+      dockerClient: engine.client,
+      run: new FakeProcesses().run,
+      appleScript: new FakeAppleScript().run,
+    };
+    try {
+      await mount("web", "", { ...options, sshConfig, name: "site" });
+      const run = async (argv: string[]) => {
+        let stdout = "";
+        const code = await main(argv, { stdout: (text) => (stdout += text), stderr: () => undefined, options });
+        return { code, stdout };
+      };
+      const url = `smb://sshmount@127.0.0.1:${engine.publishedPort("site")}/site`;
+      expect(await run(["open", "--all"])).toEqual({ code: 0, stdout: `Opened ${url} in Finder at /Volumes/site\n` });
+      const asJson = await run(["open", "--all", "--json"]);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({ opened: [{ name: "site", opened: true }], notReady: [] });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -127,7 +176,7 @@ describe("main", () => {
     stdout = "";
     expect(await main(["help", "unmount"], io)).toBe(0);
     expect(stdout).toMatch(/^Usage:\n {2}sshmount unmount NAME \| --all \[--json\]\n/);
-    expect(stdout).toMatch(/^ {2}--all +Unmount every mount$/m);
+    expect(stdout).toMatch(/^ {2}--all +Every mount: unmount removes them all;/m);
     stdout = "";
     expect(await main(["--help"], io)).toBe(0);
     expect(stdout).toMatch(/^ {2}sshmount completion SHELL$/m);

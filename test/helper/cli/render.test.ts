@@ -11,6 +11,8 @@ import {
   openJson,
   openText,
   passwordPrompt,
+  reconnectJson,
+  reconnectText,
   remountText,
   unmountText,
   usageErrorText,
@@ -118,6 +120,37 @@ describe("the JSON contract", () => {
     expect(openJson({ mount, opened: true, volume: "/Volumes/web-srv" }, true)).toMatch(
       /^{\n {2}"name": "web-srv",[\s\S]*"password": "s3cret-pass"[\s\S]*"volume": "\/Volumes\/web-srv"\n}\n$/,
     );
+  });
+});
+
+describe("open --all (Reconnect All)", () => {
+  const starting: MountInfo = { ...stopped, name: "logs", status: "starting" };
+  const result = {
+    opened: [{ mount, opened: true, volume: "/Volumes/web-srv" }],
+    inFinder: [{ mount: { ...mount, name: "notes" }, volume: "/Volumes/notes" }],
+    notReady: [starting],
+  };
+
+  it("says what it opened, what Finder had, and what to run again for a mount not ready yet", () => {
+    expect(reconnectText(result, false)).toBe(
+      "Opened smb://sshmount@172.30.0.5/web-srv in Finder at /Volumes/web-srv\n" +
+        "notes is open in Finder already, at /Volumes/notes\n" +
+        "logs is starting: run sshmount open --all again once it is ready\n",
+    );
+    expect(reconnectText({ opened: [], inFinder: [], notReady: [] }, false)).toBe(
+      "No mount is running. Start one with: sshmount open NAME\n",
+    );
+  });
+
+  it("JSON: each opened mount as open --json prints it, the others by name; the password only when asked", () => {
+    const parsed = JSON.parse(reconnectJson(result, false));
+    expect(parsed).toEqual({
+      opened: [JSON.parse(openJson(result.opened[0], false))],
+      inFinder: [{ name: "notes", volume: "/Volumes/notes" }],
+      notReady: [{ name: "logs", status: "starting" }],
+    });
+    expect(reconnectJson(result, false)).not.toContain("s3cret-pass");
+    expect(JSON.parse(reconnectJson(result, true)).opened[0].smb.password).toBe("s3cret-pass");
   });
 });
 
