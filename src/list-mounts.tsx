@@ -1,27 +1,23 @@
-import { Action, ActionPanel, Alert, Color, confirmAlert, Icon, Keyboard, List } from "@raycast/api";
+import { Action, ActionPanel, Alert, confirmAlert, Icon, Keyboard, List, type LaunchProps } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
-import { useEffect } from "react";
-import { describeError, list, remount, unmount, unmountAll, type MountInfo, type MountStatus } from "../helper";
+import { useEffect, useRef } from "react";
+import { describeError, list, unmount, unmountAll, type MountInfo } from "../helper";
 import { ErrorList } from "./components/ErrorView";
 import { LogsView } from "./components/LogsView";
 import { helperOptions } from "./lib/helper-options";
 import { forgetLastMount } from "./lib/last-mount";
-import { mountSshHost } from "./lib/launch";
-import { openMountWithToast } from "./lib/mount-actions";
+import { mountSshHost, type ListMountsContext } from "./lib/launch";
+import { openMountWithToast, reconnectAllWithToast, remountWithToast } from "./lib/mount-actions";
+import { statusLook } from "./lib/mount-status";
 import { withToast } from "./lib/toast";
-
-const statusLook: Record<MountStatus, { icon: Icon; color: Color; label: string }> = {
-  ready: { icon: Icon.CheckCircle, color: Color.Green, label: "Ready" },
-  starting: { icon: Icon.CircleProgress, color: Color.Blue, label: "Starting" },
-  reconnecting: { icon: Icon.ArrowClockwise, color: Color.Orange, label: "Reconnecting" },
-  error: { icon: Icon.XMarkCircle, color: Color.Red, label: "Error" },
-  stopped: { icon: Icon.Stop, color: Color.SecondaryText, label: "Stopped" },
-};
 
 /** While a mount is on its way up or reconnecting, the list looks again this often. */
 const REFRESH_MS = 2000;
 
-export default function Command() {
+/** Raycast hands every command its LaunchProps; List Mounts reads only the context another command sent. */
+export default function Command({
+  launchContext,
+}: Pick<LaunchProps<{ launchContext: ListMountsContext }>, "launchContext">) {
   const { data, isLoading, error, revalidate } = useCachedPromise(() => list(helperOptions()), [], {
     keepPreviousData: true,
   });
@@ -31,6 +27,16 @@ export default function Command() {
     const timer = setTimeout(revalidate, REFRESH_MS);
     return () => clearTimeout(timer);
   }, [moving, data, revalidate]);
+
+  // The menu bar has no window for an alert: its Unmount opens this list, which asks here, once.
+  const asked = useRef(false);
+  const toConfirm = launchContext?.confirmUnmount;
+  const mountToConfirm = !isLoading ? data?.find((mount) => mount.name === toConfirm) : undefined;
+  useEffect(() => {
+    if (!mountToConfirm || asked.current) return;
+    asked.current = true;
+    void confirmUnmount(mountToConfirm);
+  }, [mountToConfirm]);
 
   if (error) return <ErrorList error={describeError(error, "raycast")} onRetry={revalidate} />;
 
@@ -113,11 +119,12 @@ export default function Command() {
                     title="Remount"
                     icon={Icon.ArrowClockwise}
                     shortcut={{ modifiers: ["cmd", "shift"], key: "r" }}
-                    onAction={() =>
-                      withToast(`Remounting ${mount.name}`, `Remounted ${mount.name}`, () =>
-                        remount(mount.name, helperOptions()),
-                      ).then(revalidate)
-                    }
+                    onAction={() => remountWithToast(mount.name).then(revalidate)}
+                  />
+                  <Action
+                    title="Reconnect All"
+                    icon={Icon.Finder}
+                    onAction={() => reconnectAllWithToast().then(revalidate)}
                   />
                   <Action
                     title="Mount SSH Host"

@@ -1,11 +1,10 @@
 import { showHUD, showToast, Toast } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
 import type { MountInfo, MountProgress } from "../helper";
-import { describeError, isSshmountError } from "../helper";
+import { isSshmountError } from "../helper";
 import { lastMountName } from "./lib/last-mount";
-import { checkSetup, mountSshHost } from "./lib/launch";
+import { mountSshHost } from "./lib/launch";
 import { openMount } from "./lib/mount-actions";
-import { progressToast } from "./lib/toast";
+import { failWithoutWindow, progressToast } from "./lib/toast";
 
 /**
  * For a hotkey: opens the mount used last in Finder, starting it again when it was stopped. The record
@@ -39,13 +38,6 @@ export default async function Command() {
       await mountSshHost();
       return;
     }
-    const description = describeError(error, "raycast");
-    // A setup problem (no engine, a missing program, an unreachable share) has its fix on a page; the
-    // HUD a hotkey gets would show the title only.
-    if (description.actions.some((action) => action.type === "open-engine" || action.type === "check-setup")) {
-      await checkSetup();
-      return;
-    }
-    await showFailureToast(error, { title: description.message, message: description.hint });
+    await failWithoutWindow(error);
   }
 }

@@ -1,8 +1,14 @@
 import { LaunchType, launchCommand } from "@raycast/api";
 
 /** The extension's other commands, opened from an action or a toast. */
-export function showMounts(): Promise<void> {
-  return launchCommand({ name: "list-mounts", type: LaunchType.UserInitiated });
+/** What another command asks List Mounts to do as it opens. */
+export interface ListMountsContext {
+  /** Ask to unmount this mount, as List Mounts' own Unmount does: the menu bar cannot show an alert. */
+  confirmUnmount?: string;
+}
+
+export function showMounts(context?: ListMountsContext): Promise<void> {
+  return launchCommand({ name: "list-mounts", type: LaunchType.UserInitiated, ...(context ? { context } : {}) });
 }
 
 export function mountSshHost(): Promise<void> {

@@ -1,4 +1,5 @@
-import { Clipboard, open, showToast, Toast } from "@raycast/api";
+import { Clipboard, environment, open, showHUD, showToast, Toast } from "@raycast/api";
+import { showFailureToast } from "@raycast/utils";
 import { describeError, type ErrorAction, type ErrorDescription, type MountProgress } from "../../helper";
 import { checkSetup, showMounts } from "./launch";
 
@@ -36,12 +37,42 @@ export function failToast(toast: Toast, error: unknown): ErrorDescription {
   return description;
 }
 
-/** Runs one change under an Animated toast that ends in `done` or in the error's words and fix. */
-export async function withToast(title: string, done: string, work: (toast: Toast) => Promise<unknown>): Promise<void> {
+/**
+ * A failure where Raycast's window is closed (a hotkey, the menu bar): a toast there is a HUD that shows
+ * its title only, so a setup problem (no engine, a missing program, an unreachable share), whose fix is
+ * on a page, opens Check Setup instead; anything else is the HUD.
+ */
+export async function failWithoutWindow(error: unknown): Promise<void> {
+  const description = describeError(error, "raycast");
+  if (description.actions.some((action) => action.type === "open-engine" || action.type === "check-setup")) {
+    await checkSetup();
+    return;
+  }
+  await showFailureToast(error, { title: description.message, message: description.hint });
+}
+
+/**
+ * Runs one change under an Animated toast that ends in `done` (or the words `done` finds for the result)
+ * or in the error's words and fix. A menu-bar command has no window, where a toast falls back to a HUD
+ * that cannot follow the work (developers.raycast.com, Toast): there only the end shows, as a HUD.
+ */
+export async function withToast<T>(
+  title: string,
+  done: string | ((result: T) => string),
+  work: (toast?: Toast) => Promise<T>,
+): Promise<void> {
+  const words = (result: T) => (typeof done === "string" ? done : done(result));
+  if (environment.commandMode === "menu-bar") {
+    try {
+      await showHUD(words(await work()));
+    } catch (error) {
+      await failWithoutWindow(error);
+    }
+    return;
+  }
   const toast = await showToast({ style: Toast.Style.Animated, title });
   try {
-    await work(toast);
-    toast.title = done;
+    toast.title = words(await work(toast));
     toast.style = Toast.Style.Success;
   } catch (error) {
     failToast(toast, error);

@@ -86,6 +86,7 @@ describe("List Mounts", () => {
       "Copy SMB URL",
       "Show Logs",
       "Remount",
+      "Reconnect All",
       "Mount SSH Host",
       "Refresh",
       "Unmount",
@@ -207,6 +208,48 @@ describe("List Mounts", () => {
     ]);
     expect(containerAtEject).toBe(true);
     expect(world.store.localStorage.has("last-mount")).toBe(false);
+  });
+
+  it("asks to unmount the mount the menu bar sent, once, and unmounts it only when confirmed", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    world.store.alertAnswers.push(true);
+    ui = await render(<ListMounts launchContext={{ confirmUnmount: "alpha" }} />);
+    const view = ui;
+    await view.waitFor(() => expect(view.itemTitles()).toEqual(["beta"]));
+    expect(world.store.alerts.map((alert) => alert.title)).toEqual(["Unmount alpha?"]);
+    expect(record("alpha")).toBeUndefined();
+    expect(lastToast()?.title).toBe("Unmounted alpha");
+  });
+
+  it("asks nothing when the mount the menu bar sent is gone, and keeps a declined one", async () => {
+    await mountAs("web", "alpha");
+    const declined = await render(<ListMounts launchContext={{ confirmUnmount: "alpha" }} />);
+    await declined.waitFor(() => expect(world.store.alerts).toHaveLength(1));
+    await declined.waitFor(() => expect(declined.itemTitles()).toEqual(["alpha"]));
+    expect(record("alpha")).toBeDefined();
+    declined.unmount();
+    ui = await render(<ListMounts launchContext={{ confirmUnmount: "gone" }} />);
+    await ui.waitFor(() => expect(ui?.itemTitles()).toEqual(["alpha"]));
+    expect(world.store.alerts).toHaveLength(1);
+  });
+
+  it("Reconnect All opens each ready mount Finder lost and says which", async () => {
+    await mountAs("web", "alpha");
+    await mountAs("pw", "beta");
+    // What macOS's mount prints for the share Finder still has (Apple diskdev_cmds mount.c prmount).
+    world.processes.scripted.set("/sbin/mount", () => ({
+      exitCode: 0,
+      stdout: `//sshmount@127.0.0.1:${world.engine.publishedPort("beta")}/beta on /Volumes/beta (smbfs, nodev, nosuid, mounted by ann)\n`,
+    }));
+    const view = await openList(["alpha", "beta"]);
+    await view.action("Reconnect All", view.item("beta"));
+    await view.waitFor(() => expect(lastToast()?.title).toBe("Opened alpha in Finder"));
+    expect(lastToast()?.style).toBe("SUCCESS");
+    expect(world.appleScripts.calls.map((call) => call.script)).toEqual([expect.stringContaining('/alpha" as user')]);
+    expect(world.processes.calls.filter((call) => call.file === "/usr/bin/open").map((call) => call.args)).toEqual([
+      ["/Volumes/alpha"],
+    ]);
   });
 
   it("unmounts everything after one confirmation", async () => {
