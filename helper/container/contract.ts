@@ -18,6 +18,8 @@ export const LABEL = {
   smbUser: "sshmount.smb-user",
   created: "sshmount.created",
   metadata: "sshmount.metadata",
+  /** The IPv4 address the mount keeps on its network across restarts, so its smb:// URL stays valid. */
+  address: "sshmount.address",
 } as const;
 
 export const ROLE = { mount: "mount", hostKeyScan: "host-key-scan" } as const;

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import net from "node:net";
 import type Docker from "dockerode";
 import { statusCode } from "./status-code";
 
@@ -45,13 +47,21 @@ export async function ensureNetwork(
     if (statusCode(error) !== 404) throw error;
   }
   const create = async (driverOptions: Record<string, string>): Promise<NetworkResult> => {
-    try {
-      await docker.createNetwork({
+    const request = (subnet?: string) =>
+      docker.createNetwork({
         Name: name,
         Driver: "bridge",
         CheckDuplicate: true,
         Labels: { "sshmount.managed": "true" },
         Options: driverOptions,
+        ...(subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: subnet }] } } : {}),
+      });
+    try {
+      const subnet = await freeSubnet(docker, name);
+      // Another network took the subnet since the probe gave it back: the engine picks one then.
+      await request(subnet).catch((error: unknown) => {
+        if (!subnet || !/overlap/i.test(String((error as Error)?.message))) throw error;
+        return request();
       });
       return { created: true, options: driverOptions };
     } catch (error) {
@@ -66,4 +76,68 @@ export async function ensureNetwork(
     if (Object.keys(options).length === 0 || !refusedOption(error, options)) throw error;
     return create({});
   }
+}
+
+/** "a.b.c.d/n" as a number and a prefix length, for IPv4 only; undefined for anything else. */
+function parseSubnet(value: unknown): { base: number; bits: number } | undefined {
+  const match = typeof value === "string" ? /^([0-9.]+)\/(\d{1,2})$/.exec(value) : null;
+  if (!match || !net.isIPv4(match[1])) return undefined;
+  const bits = Number(match[2]);
+  if (bits < 8 || bits > 30) return undefined;
+  const address = match[1].split(".").reduce((sum, octet) => sum * 256 + Number(octet), 0);
+  return { base: address - (address % 2 ** (32 - bits)), bits };
+}
+
+const ipv4 = (value: number) => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+
+/**
+ * A subnet the engine itself considers free, to create the network with: a network whose subnet is
+ * the user's (not left to the engine) is the only kind a container may have a fixed address on. The
+ * engine chooses for a probe network as it would for ours, so it avoids its other networks (and on
+ * Linux the host's routes); the probe is removed at once. Undefined when the engine gives none.
+ */
+async function freeSubnet(docker: Docker, name: string): Promise<string | undefined> {
+  const probe = await docker
+    .createNetwork({ Name: `${name}-probe-${randomBytes(4).toString("hex")}`, Driver: "bridge" })
+    .catch(() => undefined);
+  if (!probe) return undefined;
+  try {
+    const config = (await probe.inspect()).IPAM?.Config ?? [];
+    return config.map((each: { Subnet?: string }) => each.Subnet).find((subnet: unknown) => parseSubnet(subnet));
+  } finally {
+    await probe.remove().catch(() => undefined);
+  }
+}
+
+/**
+ * The address a new mount keeps for good on the network `subnet`: the highest one no container holds,
+ * since the engine hands out addresses from the bottom (to the demo server, a host-key scan), so the
+ * two do not meet. `taken` holds every address in use or kept by a stopped mount, and the gateway.
+ */
+export function pickAddress(subnet: string, taken: ReadonlySet<string>): string | undefined {
+  const parsed = parseSubnet(subnet);
+  if (!parsed) return undefined;
+  const size = 2 ** (32 - parsed.bits);
+  // Down from the last address before the broadcast one, never the network address or the first (the gateway's).
+  for (let offset = size - 2; offset >= 2; offset--) {
+    const address = ipv4(parsed.base + offset);
+    if (!taken.has(address)) return address;
+  }
+  return undefined;
+}
+
+/** The network's IPv4 subnet and the addresses its gateway and running containers have, as the engine says. */
+export async function networkAddresses(
+  docker: Docker,
+  name: string,
+): Promise<{ subnet: string; inUse: string[] } | undefined> {
+  const info = await docker.getNetwork(name).inspect();
+  const config: { Subnet?: string; Gateway?: string }[] = info.IPAM?.Config ?? [];
+  const v4 = config.find((each) => parseSubnet(each.Subnet));
+  if (!v4?.Subnet) return undefined;
+  const containers = Object.values((info.Containers ?? {}) as Record<string, { IPv4Address?: string }>);
+  const inUse = [v4.Gateway, ...containers.map((each) => each.IPv4Address?.split("/")[0])].filter(
+    (address): address is string => typeof address === "string" && net.isIPv4(address),
+  );
+  return { subnet: v4.Subnet, inUse };
 }

@@ -1,11 +1,12 @@
 /** A new mount: the image and network it needs, its container created, started and waited for. */
 import fs from "node:fs/promises";
+import net from "node:net";
 import type Docker from "dockerode";
 import { AGENT_SOCKET, ARCHIVE_ROOT, LABEL, mountEnv, ROLE, SMB_PORT_KEY } from "../container/contract";
 import { createTar } from "../docker/archive";
 import { holdStdin } from "../docker/containers";
 import { ensureImage, type BuildStep } from "../docker/image";
-import { ensureNetwork } from "../docker/network";
+import { ensureNetwork, networkAddresses, pickAddress } from "../docker/network";
 import { freeLoopbackPort, isPortConflict } from "../docker/ports";
 import { detectEngineProduct, type EngineProduct } from "../docker/engine-product";
 import { statusCode } from "../docker/status-code";
@@ -163,12 +164,37 @@ async function engineProductOf(runtime: Runtime): Promise<EngineProduct> {
   });
 }
 
-function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: number): Promise<Docker.Container> {
+/**
+ * The address a new mount keeps on its network (pickAddress): Finder's volume and a copied URL hold the
+ * container IP, which the engine would otherwise hand out afresh on every start, in start order.
+ * Undefined on a network whose subnet the engine chose (made by an older sshmount): no fixed address
+ * is allowed there.
+ */
+async function fixedAddress(runtime: Runtime): Promise<string | undefined> {
+  const addressing = await networkAddresses(runtime.docker, runtime.network);
+  if (!addressing) return undefined;
+  // Stopped mounts are not on the network's list, yet their address is theirs.
+  const mounts = await runtime.docker.listContainers({ all: true, filters: { label: [LABEL.address] } });
+  const kept = mounts.map((summary) => summary.Labels[LABEL.address]).filter((address) => net.isIPv4(address ?? ""));
+  return pickAddress(addressing.subnet, new Set([...addressing.inUse, ...kept]));
+}
+
+/** The engine's refusal of a fixed address on a network whose subnet it chose itself. */
+function isUnpinnableNetwork(error: unknown): boolean {
+  return /user configured subnets/i.test(String((error as Error)?.message ?? error));
+}
+
+function createMountContainer(
+  runtime: Runtime,
+  plan: ContainerPlan,
+  port: number,
+  address: string | undefined,
+): Promise<Docker.Container> {
   const { agent, name } = plan;
   return runtime.docker.createContainer({
     name: containerName(name),
     Image: plan.image,
-    Labels: plan.labels,
+    Labels: { ...plan.labels, ...(address ? { [LABEL.address]: address } : {}) },
     Env: mountEnv({
       share: name,
       remotePath: plan.remotePath,
@@ -198,6 +224,9 @@ function createMountContainer(runtime: Runtime, plan: ContainerPlan, port: numbe
       // A server that stays down makes the entrypoint log every retry; keep that bounded.
       LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } },
     },
+    ...(address
+      ? { NetworkingConfig: { EndpointsConfig: { [runtime.network]: { IPAMConfig: { IPv4Address: address } } } } }
+      : {}),
   });
 }
 
@@ -212,10 +241,17 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
   // abort (a Raycast worker terminated), the container sees EOF and stops before it ever serves.
   let lifeline: { close(): void } | undefined;
   try {
-    // Another program may take the chosen port before Docker binds it: pick again, a few times.
+    let address = await fixedAddress(runtime);
+    // Another program may take the chosen port (another mount the address) before Docker binds it:
+    // pick again, a few times.
     for (let attempt = 1; ; attempt++) {
       checkAborted(signal);
-      container = await createMountContainer(runtime, plan, await freeLoopbackPort());
+      const port = await freeLoopbackPort();
+      container = await createMountContainer(runtime, plan, port, address).catch((error: unknown) => {
+        if (!address || !isUnpinnableNetwork(error)) throw error;
+        address = undefined;
+        return createMountContainer(runtime, plan, port, undefined);
+      });
       guard = new RemovedOnAbort(signal, runtime.endpoint, container);
       await container.putArchive(createTar(plan.inputs.entries), { path: ARCHIVE_ROOT });
       checkAborted(signal);
@@ -227,11 +263,13 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
         await container.start();
         break;
       } catch (error) {
-        if (!isPortConflict(error) || attempt === 3) throw error;
+        const unpinnable = address !== undefined && isUnpinnableNetwork(error);
+        if (!(isPortConflict(error) || unpinnable) || attempt === 3) throw error;
         lifeline.close();
         await guard.remove();
         container = undefined;
         guard = undefined;
+        address = unpinnable ? undefined : address && (await fixedAddress(runtime));
       }
     }
     await waitReady(runtime, container, 1, plan.host, plan.remotePath, options);

@@ -54,7 +54,8 @@ export function isMountContainer(labels: Record<string, string> | undefined): bo
     optionalText(labels[LABEL.destination], 1024) &&
     (smbUser === undefined || smbUserPattern.test(smbUser)) &&
     optionalText(created, 64) &&
-    (created === undefined || !Number.isNaN(Date.parse(created)))
+    (created === undefined || !Number.isNaN(Date.parse(created))) &&
+    (labels[LABEL.address] === undefined || net.isIPv4(labels[LABEL.address]))
   );
 }
 

@@ -213,6 +213,34 @@ describe("open", () => {
   });
 });
 
+describe("a mount's fixed address", () => {
+  const fixedAddress = (name: string) => {
+    const record = mountContainers().find((each) => each.labels["sshmount.name"] === name);
+    return [
+      record?.labels["sshmount.address"],
+      record?.request.NetworkingConfig?.EndpointsConfig?.sshmount?.IPAMConfig,
+    ];
+  };
+
+  it("is the highest free one of the network's subnet, kept by a stopped mount too, and is the URL's", async () => {
+    engine.subnet = "172.30.0.0/24";
+    await helper.mount("web", "", { ...options, name: "one" });
+    expect(fixedAddress("one")).toEqual(["172.30.0.254", { IPv4Address: "172.30.0.254" }]);
+    const [record] = mountContainers();
+    record.running = false;
+    const two = await helper.mount("db", "", { ...options, name: "two", connection: "bridge" });
+    expect(fixedAddress("two")).toEqual(["172.30.0.253", { IPv4Address: "172.30.0.253" }]);
+    expect(two.smb.url).toBe("smb://sshmount@172.30.0.253/two");
+  });
+
+  it("is none on a network whose subnet the engine chose: the mount is made without one", async () => {
+    engine.subnet = "172.30.0.0/24";
+    engine.subnetChosenByEngine = true;
+    await expect(helper.mount("web", "", { ...options, name: "one" })).resolves.toMatchObject({ status: "ready" });
+    expect(fixedAddress("one")).toEqual([undefined, undefined]);
+  });
+});
+
 describe("openAll (Reconnect All)", () => {
   /**
    * `/sbin/mount` as macOS prints it, "FROM on MOUNTPOINT (TYPE, options)" (Apple diskdev_cmds

@@ -45,7 +45,12 @@ interface CreateRequest {
     NetworkMode?: string;
     LogConfig?: { Type: string; Config?: Record<string, string> };
   };
+  NetworkingConfig?: { EndpointsConfig?: Record<string, { IPAMConfig?: { IPv4Address?: string } }> };
 }
+
+/** The fixed address a create request asked for on the mount network. */
+const fixedAddressOf = (request: CreateRequest) =>
+  Object.values(request.NetworkingConfig?.EndpointsConfig ?? {})[0]?.IPAMConfig?.IPv4Address;
 
 export interface FakeContainerRecord {
   id: string;
@@ -94,6 +99,13 @@ export class FakeEngine {
    * Setup's port 445 probe) sets a loopback one, so no packet leaves this machine.
    */
   containerIp = "172.30.0.5";
+  /**
+   * The mount network's IPv4 subnet as its inspect reports it; none: the network reports no IPAM
+   * config. `subnetChosenByEngine`: the engine picked it, so it refuses a fixed address on it, as
+   * Docker does for a network created without a subnet of the user's.
+   */
+  subnet?: string;
+  subnetChosenByEngine = false;
   /** How often the container list was asked for: each mount and list sweeps what others left behind. */
   listed = 0;
   /** Attach connections to a container's stdin that are still open. */
@@ -194,7 +206,12 @@ class FakeContainer {
         ...(record.running ? { Health: { Status: record.healthy ? "healthy" : "unhealthy" } } : {}),
       },
       NetworkSettings: {
-        Networks: { sshmount: { IPAddress: this.engine.containerIp } },
+        Networks: {
+          sshmount: {
+            IPAddress: fixedAddressOf(record.request) ?? this.engine.containerIp,
+            IPAMConfig: { IPv4Address: fixedAddressOf(record.request) },
+          },
+        },
         Ports: Object.fromEntries(
           Object.entries(record.request.HostConfig?.PortBindings ?? {}).map(([port, bindings]) => [
             port,
@@ -384,6 +401,15 @@ class FakeDocker {
 
   async createContainer(options: CreateRequest) {
     const state = this.engine;
+    if (fixedAddressOf(options) && state.subnetChosenByEngine) {
+      // Docker's words for it (moby runconfig, ErrUnsupportedNetworkNoSubnetAndIP).
+      throw Object.assign(
+        new Error(
+          "user specified IP address is supported only when connecting to networks with user configured subnets",
+        ),
+        { statusCode: 400 },
+      );
+    }
     const name = options.name ?? `scan-${state.created}`;
     if ([...state.containers.values()].some((record) => record.name === name)) {
       throw Object.assign(new Error("name in use"), { statusCode: 409 });
@@ -433,7 +459,20 @@ class FakeDocker {
   }
 
   getNetwork() {
-    return { inspect: async () => ({}), remove: async () => undefined, connect: async () => undefined };
+    const { subnet, containers } = this.engine;
+    // What `docker network inspect` reports: the subnet and gateway, and the running containers' addresses.
+    const inspect = async () =>
+      subnet
+        ? {
+            IPAM: { Config: [{ Subnet: subnet, Gateway: subnet.replace(/\.0\/\d+$/, ".1") }] },
+            Containers: Object.fromEntries(
+              [...containers.values()]
+                .filter((record) => record.running && fixedAddressOf(record.request))
+                .map((record) => [record.id, { IPv4Address: `${fixedAddressOf(record.request)}/24` }]),
+            ),
+          }
+        : {};
+    return { inspect, remove: async () => undefined, connect: async () => undefined };
   }
 
   async createNetwork() {

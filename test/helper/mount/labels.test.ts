@@ -20,6 +20,7 @@ describe("isMountContainer", () => {
       Object.entries(labels).filter(([key]) => key !== "sshmount.smb-user" && key !== "sshmount.created"),
     );
     expect(isMountContainer(older)).toBe(true);
+    expect(isMountContainer({ ...labels, "sshmount.address": "172.18.255.254" })).toBe(true);
   });
 
   it.each([
@@ -37,6 +38,8 @@ describe("isMountContainer", () => {
     ["an smb user that is a URL part", { "sshmount.smb-user": "a@b/c" }],
     ["a destination with a terminal escape", { "sshmount.destination": "a\u001b[2J" }],
     ["a creation time that is no date", { "sshmount.created": "yesterday" }],
+    ["a fixed address that is no IPv4 address", { "sshmount.address": "172.18.0.2/16" }],
+    ["a fixed address that is a host name", { "sshmount.address": "evil.example" }],
   ])("refuses %s", (_what, change) => {
     expect(isMountContainer({ ...labels, ...change })).toBe(false);
   });
