@@ -47,14 +47,14 @@ export async function ensureNetwork(
     if (statusCode(error) !== 404) throw error;
   }
   const create = async (driverOptions: Record<string, string>): Promise<NetworkResult> => {
-    const request = (subnet?: string) =>
+    const request = (subnet?: Subnet) =>
       docker.createNetwork({
         Name: name,
         Driver: "bridge",
         CheckDuplicate: true,
         Labels: { "sshmount.managed": "true" },
         Options: driverOptions,
-        ...(subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: subnet }] } } : {}),
+        ...(subnet ? { IPAM: { Driver: "default", Config: [subnet] } } : {}),
       });
     try {
       const subnet = await freeSubnet(docker, name);
@@ -90,20 +90,29 @@ function parseSubnet(value: unknown): { base: number; bits: number } | undefined
 
 const ipv4 = (value: number) => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 
+interface Subnet {
+  Subnet: string;
+  Gateway?: string;
+}
+
 /**
- * A subnet the engine itself considers free, to create the network with: a network whose subnet is
- * the user's (not left to the engine) is the only kind a container may have a fixed address on. The
- * engine chooses for a probe network as it would for ours, so it avoids its other networks (and on
- * Linux the host's routes); the probe is removed at once. Undefined when the engine gives none.
+ * A subnet the engine itself considers free, and its gateway, to create the network with: a network
+ * whose subnet is the user's (not left to the engine) is the only kind a container may have a fixed
+ * address on. The engine chooses for a probe network as it would for ours, so it avoids its other
+ * networks (and on Linux the host's routes); the probe is removed at once. Undefined when the engine
+ * gives none.
  */
-async function freeSubnet(docker: Docker, name: string): Promise<string | undefined> {
+async function freeSubnet(docker: Docker, name: string): Promise<Subnet | undefined> {
   const probe = await docker
     .createNetwork({ Name: `${name}-probe-${randomBytes(4).toString("hex")}`, Driver: "bridge" })
     .catch(() => undefined);
   if (!probe) return undefined;
   try {
-    const config = (await probe.inspect()).IPAM?.Config ?? [];
-    return config.map((each: { Subnet?: string }) => each.Subnet).find((subnet: unknown) => parseSubnet(subnet));
+    const config: { Subnet?: string; Gateway?: string }[] = (await probe.inspect()).IPAM?.Config ?? [];
+    const found = config.find((each) => parseSubnet(each.Subnet));
+    if (!found?.Subnet) return undefined;
+    const gateway = found.Gateway && net.isIPv4(found.Gateway) ? { Gateway: found.Gateway } : {};
+    return { Subnet: found.Subnet, ...gateway };
   } finally {
     await probe.remove().catch(() => undefined);
   }
@@ -113,13 +122,14 @@ async function freeSubnet(docker: Docker, name: string): Promise<string | undefi
  * The address a new mount keeps for good on the network `subnet`: the highest one no container holds,
  * since the engine hands out addresses from the bottom (to the demo server, a host-key scan), so the
  * two do not meet. `taken` holds every address in use or kept by a stopped mount, and the gateway.
+ * Never the last usable address: OrbStack gives it to the Mac (see the entrypoint's allowed_hosts).
  */
 export function pickAddress(subnet: string, taken: ReadonlySet<string>): string | undefined {
   const parsed = parseSubnet(subnet);
   if (!parsed) return undefined;
   const size = 2 ** (32 - parsed.bits);
-  // Down from the last address before the broadcast one, never the network address or the first (the gateway's).
-  for (let offset = size - 2; offset >= 2; offset--) {
+  // Down from the one before the last usable address; never the network address or the first (the gateway's).
+  for (let offset = size - 3; offset >= 2; offset--) {
     const address = ipv4(parsed.base + offset);
     if (!taken.has(address)) return address;
   }

@@ -41,12 +41,14 @@ describe("the mount network", () => {
     expect((await runtime.docker.getNetwork(name).inspect()).Options).toEqual({});
   });
 
-  it("has a subnet of its own, which the engine chose free, so mounts may keep an address; no probe is left", async () => {
+  it("has a subnet and gateway of its own, which the engine chose free, so mounts may keep an address; no probe is left", async () => {
     const name = fresh();
     await ensureNetwork(runtime.docker, name);
     const info = await runtime.docker.getNetwork(name).inspect();
     const [config] = info.IPAM?.Config ?? [];
     expect(config?.Subnet).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
+    // Its gateway stays in the config as the engine chose it: smbd's hosts allow and Check Setup name it.
+    expect(config?.Gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const others = (await runtime.docker.listNetworks()).filter((each) => each.Name !== name);
     const theirs = others.flatMap((each) => (each.IPAM?.Config ?? []).map((c: { Subnet?: string }) => c.Subnet));
     expect(theirs).not.toContain(config?.Subnet);

@@ -225,12 +225,12 @@ describe("a mount's fixed address", () => {
   it("is the highest free one of the network's subnet, kept by a stopped mount too, and is the URL's", async () => {
     engine.subnet = "172.30.0.0/24";
     await helper.mount("web", "", { ...options, name: "one" });
-    expect(fixedAddress("one")).toEqual(["172.30.0.254", { IPv4Address: "172.30.0.254" }]);
+    expect(fixedAddress("one")).toEqual(["172.30.0.253", { IPv4Address: "172.30.0.253" }]);
     const [record] = mountContainers();
     record.running = false;
     const two = await helper.mount("db", "", { ...options, name: "two", connection: "bridge" });
-    expect(fixedAddress("two")).toEqual(["172.30.0.253", { IPv4Address: "172.30.0.253" }]);
-    expect(two.smb.url).toBe("smb://sshmount@172.30.0.253/two");
+    expect(fixedAddress("two")).toEqual(["172.30.0.252", { IPv4Address: "172.30.0.252" }]);
+    expect(two.smb.url).toBe("smb://sshmount@172.30.0.252/two");
   });
 
   it("is none on a network whose subnet the engine chose: the mount is made without one", async () => {
