@@ -27,7 +27,7 @@ const plainValue = /^[A-Za-z0-9._:[\]-]+$/;
 const controlCharacter = /[\p{Cc}\u2028\u2029]/u;
 
 /** An AppleScript string literal: backslash and double quote are the only characters it escapes. */
-function appleScriptText(value: string): string {
+export function appleScriptText(value: string): string {
   return `"${value.replace(/[\\"]/g, "\\$&")}"`;
 }
 
@@ -215,11 +215,19 @@ export function findVolume(
   })?.mountPoint;
 }
 
-interface FinderVolumeTarget {
+export interface FinderVolumeTarget {
   share: string;
   user: string;
   /** Every address Finder may have used: the container IP on 445 and the port on 127.0.0.1. */
   endpoints: { host: string; port: number }[];
+}
+
+/** Where Finder mounted the share, read from the mount table; undefined when it has not. */
+export async function finderVolume(target: FinderVolumeTarget, run: CommandRunner): Promise<string | undefined> {
+  const entries = parseMountOutput((await run("/sbin/mount", [], { timeoutMs: 10_000 })).stdout);
+  return target.endpoints
+    .map((endpoint) => findVolume(entries, { ...endpoint, share: target.share, user: target.user }))
+    .find((found) => found !== undefined);
 }
 
 /**
@@ -233,10 +241,7 @@ export async function ejectInFinder(
   run: CommandRunner,
 ): Promise<string | undefined> {
   if (platform !== "darwin") return undefined;
-  const entries = parseMountOutput((await run("/sbin/mount", [], { timeoutMs: 10_000 })).stdout);
-  const volume = target.endpoints
-    .map((endpoint) => findVolume(entries, { ...endpoint, share: target.share, user: target.user }))
-    .find((found) => found !== undefined);
+  const volume = await finderVolume(target, run);
   if (!volume) return undefined;
   const ejected = await run("/usr/sbin/diskutil", ["unmount", volume], { timeoutMs: 20_000 });
   if (ejected.exitCode !== 0) {
