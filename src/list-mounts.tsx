@@ -4,6 +4,8 @@ import { useEffect } from "react";
 import { describeError, list, remount, unmount, unmountAll, type MountInfo, type MountStatus } from "../helper";
 import { ErrorList } from "./components/ErrorView";
 import { LogsView } from "./components/LogsView";
+import { MountHostActions } from "./components/MountHostActions";
+import { usePlaces } from "./hooks/usePlaces";
 import { helperOptions } from "./lib/helper-options";
 import { forgetLastMount } from "./lib/last-mount";
 import { mountSshHost } from "./lib/launch";
@@ -25,6 +27,7 @@ export default function Command() {
   const { data, isLoading, error, revalidate } = useCachedPromise(() => list(helperOptions()), [], {
     keepPreviousData: true,
   });
+  const places = usePlaces();
   const moving = (data ?? []).some((mount) => mount.status === "starting" || mount.status === "reconnecting");
   useEffect(() => {
     if (!moving) return;
@@ -132,6 +135,7 @@ export default function Command() {
                     onAction={revalidate}
                   />
                 </ActionPanel.Section>
+                <MountHostActions mount={mount} places={places} />
                 <ActionPanel.Section title="Danger Zone">
                   <Action
                     title="Unmount"

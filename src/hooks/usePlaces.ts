@@ -6,6 +6,8 @@ import { pinnedPlaces, pinPlace, placeTarget, unpinAll, unpinPlace, type Place }
  * The pinned places and the changes a screen (or a menu bar) makes to them; every change reads the store
  * again, so two commands open at once never undo each other's pins.
  */
+export type Places = ReturnType<typeof usePlaces>;
+
 export function usePlaces() {
   const { data, isLoading, revalidate } = usePromise(pinnedPlaces);
   const change = async (work: () => Promise<void>, title: string) => {

@@ -88,6 +88,11 @@ describe("List Mounts", () => {
       "Remount",
       "Mount SSH Host",
       "Refresh",
+      "Open in Terminal",
+      "Open in Editor",
+      "Show in Finder",
+      "Copy Local Path",
+      "Pin Place",
       "Unmount",
       "Unmount All",
     ]);
