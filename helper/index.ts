@@ -19,13 +19,7 @@ export { isSshmountError, SshmountError, type ErrorKind, type PresentedHostKey }
 export { describeError, type ErrorDescription } from "./words/describe";
 export type { ErrorAction } from "./words/raycast";
 export { doctor, type DoctorReport } from "./doctor";
-export {
-  formatTarget,
-  parseTarget,
-  readableRemotePath,
-  targetFromArguments,
-  validateMountName,
-} from "./mount/naming";
+export { formatTarget, parseTarget, readableRemotePath, targetFromArguments, validateMountName } from "./mount/naming";
 export type { MetadataStore, MountInfo, MountProgress } from "./mount/types";
 export { METADATA_STORES } from "./mount/types";
 export type { MountStatus } from "./mount/status";
@@ -177,7 +171,10 @@ export async function localPath(name: string, options: MountOptions = {}): Promi
     const target = await mounts.openable(runtime, name, options);
     if (!target) throw new SshmountError("not-found", `There is no mount named ${name}`, { name });
     const endpoint = { host: target.smb.host, port: target.smb.port };
-    const found = await finderVolume({ share: target.smb.share, user: target.smb.user, endpoints: [endpoint] }, runtime.run);
+    const found = await finderVolume(
+      { share: target.smb.share, user: target.smb.user, endpoints: [endpoint] },
+      runtime.run,
+    );
     if (found) return found;
     const { volume } = await openWith(runtime, name, options);
     if (!volume) throw new SshmountError("finder-failed", `Finder named no volume for ${name}`, { finder: "other" });

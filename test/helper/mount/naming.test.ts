@@ -54,7 +54,10 @@ describe("formatTarget", () => {
     expect(formatTarget("web", "~/")).toBe("web");
     expect(formatTarget("web", "projects")).toBe("web:~/projects");
     expect(formatTarget("web", "/srv/a:b/")).toBe("web:/srv/a:b");
-    for (const [alias, path] of [["web", "/srv/a:b"], ["db", "~/x y"]]) {
+    for (const [alias, path] of [
+      ["web", "/srv/a:b"],
+      ["db", "~/x y"],
+    ]) {
       const again = parseTarget(formatTarget(alias, path));
       expect(formatTarget(again.alias, again.remotePath)).toBe(formatTarget(alias, path));
     }
