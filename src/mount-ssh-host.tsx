@@ -30,7 +30,7 @@ import { helperOptions, preferences } from "./lib/helper-options";
 import { needsPassword } from "./lib/last-mount";
 import { showMounts } from "./lib/launch";
 import { failToast } from "./lib/toast";
-import { placeTarget, samePlace, type Place } from "./lib/places";
+import { placeDeeplink, placeTarget, samePlace, type Place } from "./lib/places";
 
 /** The command's optional arguments (package.json): `mount web`, `mount web:~/site`, or host and path apart. */
 interface MountArguments {
@@ -199,6 +199,12 @@ function PinnedItem({
             </>
           )}
           <PinAction alias={pin.alias} remotePath={pin.remotePath} places={places} />
+          {host && (
+            <Action.CreateQuicklink
+              title="Create Quicklink"
+              quicklink={{ name: `Mount ${placeTarget(pin)}`, link: placeDeeplink(pin) }}
+            />
+          )}
           {host && hostActions(host)}
           {danger}
         </ActionPanel>

@@ -1,4 +1,4 @@
-import { LaunchType, LocalStorage, launchCommand } from "@raycast/api";
+import { environment, LaunchType, LocalStorage, launchCommand } from "@raycast/api";
 import { formatTarget, readableRemotePath, targetFromArguments } from "../../helper";
 
 /** A host and a remote folder on it, the folder as the user reads it ("~", "~/x", "/srv"). */
@@ -110,4 +110,14 @@ export function mountPlace(target: Place): Promise<void> {
     type: LaunchType.UserInitiated,
     arguments: { host: placeTarget(target), remotePath: "" },
   });
+}
+
+/**
+ * The deeplink that mounts a place, for a Quicklink or a hotkey: Raycast's documented form
+ * raycast://extensions/<owner-or-author>/<extension>/<command>?arguments=<URL-encoded JSON>
+ * (developers.raycast.com/information/lifecycle/deeplinks). Raycast asks before it runs one.
+ */
+export function placeDeeplink(target: Place): string {
+  const args = encodeURIComponent(JSON.stringify({ host: placeTarget(target) }));
+  return `raycast://extensions/${environment.ownerOrAuthorName}/${environment.extensionName}/mount-ssh-host?arguments=${args}`;
 }

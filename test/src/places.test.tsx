@@ -68,7 +68,18 @@ describe("pinned places in Mount SSH Host", () => {
     world.store.localStorage.set("pinned-places", JSON.stringify([{ alias: "web", remotePath: "/srv/site" }]));
     const view = await openHosts();
     await view.waitFor(() => expect(view.itemTitles()[0]).toBe("web:/srv/site"));
-    expect(view.actionTitles(view.item("web:/srv/site")).slice(0, 3)).toEqual(["Mount", "Mount…", "Unpin Place"]);
+    expect(view.actionTitles(view.item("web:/srv/site")).slice(0, 4)).toEqual([
+      "Mount",
+      "Mount…",
+      "Unpin Place",
+      "Create Quicklink",
+    ]);
+    const [quicklink] = view.findAll("Action.CreateQuicklink");
+    // The documented deeplink form; the arguments are URL-encoded JSON, the place in the CLI's grammar.
+    expect(quicklink.props.quicklink).toEqual({
+      name: "Mount web:/srv/site",
+      link: "raycast://extensions/sshmount/sshmount/mount-ssh-host?arguments=%7B%22host%22%3A%22web%3A%2Fsrv%2Fsite%22%7D",
+    });
     await view.action("Mount", view.item("web:/srv/site"));
     await settled(view);
     expect(lastToast()?.title).toBe("Mounted web");
