@@ -68,6 +68,7 @@ export function terminalLaunch(app: TerminalApp, target: ShellTarget, home: stri
     case "ghostty":
       // `open -na Ghostty.app --args -e COMMAND…` starts a new window running the command
       // (ghostty-org/ghostty discussion #10203); -n because a running Ghostty ignores --args otherwise.
+      // Since ghostty-org/ghostty#7044 (Ghostty 1.2) -e execs its arguments directly, with no /bin/sh.
       return { kind: "open", args: ["-na", "Ghostty", "--args", "-e", ...words] };
     case "kitty":
       // kitty [options] [program-to-run …] (sw.kovidgoyal.net/kitty/invocation), passed by
