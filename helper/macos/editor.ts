@@ -3,7 +3,7 @@ import { normalizeRemotePath } from "../mount/naming";
 import type { CommandRunner } from "../process";
 import { validateAlias } from "../ssh/options";
 import { remoteWord } from "../words/commands";
-import { openWith, type ShellTarget } from "./terminal";
+import { runOpen, type ShellTarget } from "./terminal";
 
 export const EDITORS = ["vscode", "cursor"] as const;
 export type Editor = (typeof EDITORS)[number];
@@ -70,7 +70,7 @@ export async function openEditor(
 ): Promise<string> {
   const url = editorUrl(editor, target.alias, await absoluteFolder(target, runtime.run, runtime.env));
   const { name } = editors[editor];
-  await openWith(
+  await runOpen(
     [url],
     runtime.run,
     (detail) =>

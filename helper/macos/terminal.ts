@@ -131,11 +131,11 @@ export async function openTerminal(
     await fs.mkdir(path.dirname(launch.file), { recursive: true });
     await fs.writeFile(launch.file, launch.config, { mode: 0o600 });
   }
-  await openWith(launch.kind === "open" ? launch.args : [launch.url], runtime.run, failed);
+  await runOpen(launch.kind === "open" ? launch.args : [launch.url], runtime.run, failed);
 }
 
 /** `open` with an argument array; a non-zero exit (no such app, no handler for the URL) is the caller's error. */
-export async function openWith(args: string[], run: CommandRunner, failed: (detail: string) => Error): Promise<void> {
+export async function runOpen(args: string[], run: CommandRunner, failed: (detail: string) => Error): Promise<void> {
   const opened = await run("/usr/bin/open", args, { timeoutMs: 15_000 });
   if (opened.exitCode !== 0) throw failed(opened.stderr.trim());
 }
