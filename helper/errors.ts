@@ -23,7 +23,9 @@ export type ErrorKind =
   | "internal"
   | "finder-failed"
   | "program-missing"
-  | "file-access";
+  | "file-access"
+  /** A terminal or editor the user chose would not open (not installed, or macOS refused Raycast). */
+  | "app-failed";
 
 export interface ErrorFacts {
   /** The exact text ssh, sshfs or Docker printed, when there is one. */
@@ -45,6 +47,8 @@ export interface ErrorFacts {
   inConfig?: boolean;
   /** The key an unknown host presents, for host-key-unknown: what the user compares and may trust. */
   hostKey?: PresentedHostKey;
+  /** For app-failed: the terminal or editor, as the preferences name it ("iTerm2", "Cursor"). */
+  app?: string;
   /** For finder-failed: the smb:// URL macOS was asked to mount. */
   url?: string;
   /** For finder-failed: the AppleScript error number osascript printed, e.g. -1743. */

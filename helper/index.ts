@@ -5,7 +5,9 @@
 import path from "node:path";
 import * as demoServer from "./demo";
 import { isSshmountError, SshmountError } from "./errors";
-import { openInFinder } from "./macos/finder";
+import { openEditor as openEditorApp, type Editor } from "./macos/editor";
+import { finderVolume, openInFinder } from "./macos/finder";
+import { openTerminal as openTerminalApp, type ShellTarget, type TerminalApp } from "./macos/terminal";
 import * as mounts from "./mount/mounts";
 import { validateMountRequest } from "./mount/naming";
 import type { MountInfo, MountOptions as MountCallOptions } from "./mount/types";
@@ -17,7 +19,7 @@ export { isSshmountError, SshmountError, type ErrorKind, type PresentedHostKey }
 export { describeError, type ErrorDescription } from "./words/describe";
 export type { ErrorAction } from "./words/raycast";
 export { doctor, type DoctorReport } from "./doctor";
-export { parseTarget, validateMountName } from "./mount/naming";
+export { formatTarget, parseTarget, readableRemotePath, targetFromArguments, validateMountName } from "./mount/naming";
 export type { MetadataStore, MountInfo, MountProgress } from "./mount/types";
 export { METADATA_STORES } from "./mount/types";
 export type { MountStatus } from "./mount/status";
@@ -26,6 +28,8 @@ export type { HelperOptions } from "./runtime";
 export { APPLESCRIPT_TIMEOUT_MS, type AppleScriptRunner } from "./process";
 export type { ConnectionMode } from "./network/reach";
 export { INSTALL_CONNECTOR } from "./network/route";
+export { EDITORS, type Editor } from "./macos/editor";
+export { TERMINAL_APPS, type ShellTarget, type TerminalApp } from "./macos/terminal";
 
 export type MountOptions = MountCallOptions & HelperOptions;
 
@@ -157,4 +161,47 @@ export async function demo(options: MountOptions = {}): Promise<MountInfo> {
 
 export async function stopDemo(options: HelperOptions = {}): Promise<void> {
   return withEngine(options, (runtime) => demoServer.stopDemo(runtime));
+}
+
+/** A shell on the mount's host in its folder, in the terminal the user chose (macOS). */
+export async function openTerminal(
+  mount: ShellTarget & { name: string },
+  app: TerminalApp,
+  options: HelperOptions = {},
+): Promise<void> {
+  const base = baseRuntime(options);
+  unlessMac(base.platform, "Opening a terminal");
+  await openTerminalApp(app, mount, mount.name, base);
+}
+
+/** The mount's folder in VS Code or Cursor over Remote-SSH (macOS); returns the URL opened. */
+export async function openEditor(mount: ShellTarget, editor: Editor, options: HelperOptions = {}): Promise<string> {
+  const base = baseRuntime(options);
+  unlessMac(base.platform, "Opening an editor");
+  return openEditorApp(editor, mount, base);
+}
+
+function unlessMac(platform: NodeJS.Platform, what: string): void {
+  if (platform !== "darwin") throw new SshmountError("unsupported", `${what} needs macOS`, {});
+}
+
+/**
+ * Where Finder has the mount, e.g. /Volumes/web (macOS): the volume in the mount table, else the share is
+ * mounted (and opened, as Open in Finder does) to have one.
+ */
+export async function localPath(name: string, options: MountOptions = {}): Promise<string> {
+  return withEngine(options, async (runtime) => {
+    unlessMac(runtime.platform, "A Finder volume");
+    const target = await mounts.openable(runtime, name, options);
+    if (!target) throw new SshmountError("not-found", `There is no mount named ${name}`, { name });
+    const endpoint = { host: target.smb.host, port: target.smb.port };
+    const found = await finderVolume(
+      { share: target.smb.share, user: target.smb.user, endpoints: [endpoint] },
+      runtime.run,
+    );
+    if (found) return found;
+    const { volume } = await openWith(runtime, name, options);
+    if (!volume) throw new SshmountError("finder-failed", `Finder named no volume for ${name}`, { finder: "other" });
+    return volume;
+  });
 }

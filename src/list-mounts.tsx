@@ -4,6 +4,8 @@ import { useEffect, useRef } from "react";
 import { describeError, list, unmount, unmountAll, type MountInfo } from "../helper";
 import { ErrorList } from "./components/ErrorView";
 import { LogsView } from "./components/LogsView";
+import { MountHostActions } from "./components/MountHostActions";
+import { usePlaces } from "./hooks/usePlaces";
 import { helperOptions } from "./lib/helper-options";
 import { forgetLastMount } from "./lib/last-mount";
 import { mountSshHost, type ListMountsContext } from "./lib/launch";
@@ -21,6 +23,7 @@ export default function Command({
   const { data, isLoading, error, revalidate } = useCachedPromise(() => list(helperOptions()), [], {
     keepPreviousData: true,
   });
+  const places = usePlaces();
   const moving = (data ?? []).some((mount) => mount.status === "starting" || mount.status === "reconnecting");
   useEffect(() => {
     if (!moving) return;
@@ -139,6 +142,7 @@ export default function Command({
                     onAction={revalidate}
                   />
                 </ActionPanel.Section>
+                <MountHostActions mount={mount} places={places} />
                 <ActionPanel.Section title="Danger Zone">
                   <Action
                     title="Unmount"

@@ -27,7 +27,7 @@ const plainValue = /^[A-Za-z0-9._:[\]-]+$/;
 const controlCharacter = /[\p{Cc}\u2028\u2029]/u;
 
 /** An AppleScript string literal: backslash and double quote are the only characters it escapes. */
-function appleScriptText(value: string): string {
+export function appleScriptText(value: string): string {
   return `"${value.replace(/[\\"]/g, "\\$&")}"`;
 }
 
@@ -222,13 +222,17 @@ export interface FinderVolumeTarget {
   endpoints: { host: string; port: number }[];
 }
 
-/** macOS: what is mounted right now, read once (`/sbin/mount`); elsewhere there is no Finder and nothing. */
-export async function finderMounts(platform: NodeJS.Platform, run: CommandRunner): Promise<MountEntry[]> {
-  if (platform !== "darwin") return [];
+/** macOS: what is mounted right now, read once (`/sbin/mount`). */
+export async function finderMounts(run: CommandRunner): Promise<MountEntry[]> {
   return parseMountOutput((await run("/sbin/mount", [], { timeoutMs: 10_000 })).stdout);
 }
 
-/** The volume Finder has for a share at any of its addresses, or undefined. */
+/** Where Finder mounted the share, read from the mount table; undefined when it has not. */
+export async function finderVolume(target: FinderVolumeTarget, run: CommandRunner): Promise<string | undefined> {
+  return volumeOf(await finderMounts(run), target);
+}
+
+/** The volume Finder has for a share at any of its addresses, among `entries`, or undefined. */
 export function volumeOf(entries: MountEntry[], target: FinderVolumeTarget): string | undefined {
   return target.endpoints
     .map((endpoint) => findVolume(entries, { ...endpoint, share: target.share, user: target.user }))
@@ -245,7 +249,8 @@ export async function ejectInFinder(
   platform: NodeJS.Platform,
   run: CommandRunner,
 ): Promise<string | undefined> {
-  const volume = volumeOf(await finderMounts(platform, run), target);
+  if (platform !== "darwin") return undefined;
+  const volume = await finderVolume(target, run);
   if (!volume) return undefined;
   const ejected = await run("/usr/sbin/diskutil", ["unmount", volume], { timeoutMs: 20_000 });
   if (ejected.exitCode !== 0) {

@@ -156,7 +156,9 @@ export interface ReconnectPlan {
  * left alone; opening one of those starts it, which is the user's choice, one mount at a time.
  */
 export async function reconnectPlan(runtime: Runtime): Promise<ReconnectPlan> {
-  const [all, entries] = await Promise.all([described(runtime), finderMounts(runtime.platform, runtime.run)]);
+  // Elsewhere there is no Finder, and so nothing it has mounted.
+  const mounted = runtime.platform === "darwin" ? finderMounts(runtime.run) : Promise.resolve([]);
+  const [all, entries] = await Promise.all([described(runtime), mounted]);
   const plan: ReconnectPlan = { toOpen: [], inFinder: [], notReady: [] };
   for (const { id, mount } of all) {
     if (mount.status === "starting" || mount.status === "reconnecting") plan.notReady.push(mount);

@@ -35,11 +35,45 @@ export function displayRemotePath(path: string): string {
   return path.startsWith("/") ? path : `~/${path}`;
 }
 
+/** What the user typed as the mount will show it: "projects/" and "~/projects" are both "~/projects". */
+export function readableRemotePath(input: string): string {
+  return displayRemotePath(normalizeRemotePath(input));
+}
+
 /** Splits `ALIAS[:REMOTE_PATH]` at the first colon; aliases never contain one. */
 export function parseTarget(target: string): { alias: string; remotePath: string } {
   const colon = target.indexOf(":");
   if (colon < 0) return { alias: target, remotePath: "" };
   return { alias: target.slice(0, colon), remotePath: target.slice(colon + 1) };
+}
+
+/**
+ * A place (host + remote folder) as one `ALIAS[:REMOTE_PATH]` word, the inverse of parseTarget: the home
+ * folder is the bare alias, any other path as the user reads it (~/x, /srv).
+ */
+export function formatTarget(alias: string, remotePath: string): string {
+  const shown = readableRemotePath(remotePath);
+  return shown === "~" ? alias : `${alias}:${shown}`;
+}
+
+/**
+ * Raycast's two arguments (host, remote path) read with the CLI's grammar: the host argument may carry
+ * the path itself (`web:/srv`, as a Quicklink per place does), and a path given twice is refused rather
+ * than one silently dropped.
+ */
+export function targetFromArguments(host: string, remotePath = ""): { alias: string; remotePath: string } {
+  const target = parseTarget(host.trim());
+  const extra = remotePath.trim();
+  if (extra && target.remotePath && target.remotePath !== extra) {
+    throw new SshmountError(
+      "invalid-input",
+      `Give the remote path once: ${quoted(host)} already names ${quoted(target.remotePath)}`,
+      { alias: target.alias, remotePath: extra },
+    );
+  }
+  const result = { alias: target.alias, remotePath: extra || target.remotePath };
+  validateMountRequest(result.alias, result.remotePath, undefined);
+  return result;
 }
 
 export function validateMountName(name: string): string {

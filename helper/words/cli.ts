@@ -54,6 +54,8 @@ export function cliHint(error: SshmountError): string {
       return finderHint(facts);
     case "program-missing":
       return programHint(facts.program ?? "");
+    case "app-failed":
+      return `Check that ${facts.app ?? "the app"} is installed; if macOS asked whether it may be controlled, allow it in ${AUTOMATION_PANE.name}.`;
     case "file-access":
       return `Check that ${facts.file ?? "the file"} exists and that your user may read and write it (\`ls -l\` shows its owner and mode).`;
   }

@@ -164,6 +164,10 @@ export const raycastAdvice: Record<ErrorKind, (error: SshmountError) => { hint: 
         : `Install ${base}, then press Retry.`;
     return { hint, actions: [{ type: "retry" }, { type: "check-setup" }] };
   },
+  "app-failed": ({ facts }) => ({
+    hint: `Check that ${facts.app ?? "the app"} is installed, or choose another in the extension's preferences. If macOS asked whether Raycast may control it, allow it in ${AUTOMATION_PANE.name}.`,
+    actions: [{ type: "open-settings", pane: AUTOMATION_PANE }, { type: "retry" }],
+  }),
   "file-access": ({ facts }) => ({
     hint: `Check that ${facts.file ?? "the file"} exists and that your user may read and write it (Finder's Get Info shows its permissions), then press Retry.`,
     actions: [{ type: "retry" }],

@@ -5,6 +5,7 @@ import { describeError, validateMountName, type HostEntry } from "../../helper";
 import { useMountFlow, type MountRequest } from "../hooks/useMountFlow";
 import { preferences } from "../lib/helper-options";
 import { needsPassword } from "../lib/last-mount";
+import { forgetRecentPath, recentPaths } from "../lib/places";
 
 interface Values {
   remotePath: string;
@@ -31,7 +32,8 @@ export function MountForm({
   const { data: remembered } = usePromise(needsPassword, [host.alias]);
   const showPassword = passwordAsked || remembered === true;
   const run = useMountFlow(() => setPasswordAsked(true), mountFormFor);
-  const { handleSubmit, itemProps } = useForm<Values>({
+  const { data: recents, revalidate: reloadRecents } = usePromise(recentPaths, [host.alias]);
+  const { handleSubmit, itemProps, setValue } = useForm<Values>({
     initialValues: {
       remotePath: initial?.remotePath ?? preferences().defaultRemotePath,
       name: initial?.name ?? "",
@@ -57,11 +59,36 @@ export function MountForm({
       actions={
         <ActionPanel>
           <Action.SubmitForm title="Mount" icon={Icon.HardDrive} onSubmit={handleSubmit} />
+          {recents && recents.length > 0 && (
+            <ActionPanel.Submenu title="Forget Recent Path" icon={Icon.Trash}>
+              {recents.map((path) => (
+                <Action
+                  key={path}
+                  title={path}
+                  onAction={() => forgetRecentPath(host.alias, path).then(reloadRecents)}
+                />
+              ))}
+            </ActionPanel.Submenu>
+          )}
         </ActionPanel>
       }
     >
       <Form.Description title="Host" text={`${host.user}@${host.hostName}:${host.port}`} />
       <Form.TextField title="Remote Path" placeholder="~ (your home folder)" {...itemProps.remotePath} />
+      {recents && recents.length > 0 && (
+        <Form.Dropdown
+          id="recentPath"
+          title="Recent Paths"
+          info={`Folders mounted before on ${host.alias}, the latest first: choosing one fills in Remote Path.`}
+          defaultValue=""
+          onChange={(path) => path && setValue("remotePath", path)}
+        >
+          <Form.Dropdown.Item value="" title="Choose a Folder Mounted Before" />
+          {recents.map((path) => (
+            <Form.Dropdown.Item key={path} value={path} title={path} />
+          ))}
+        </Form.Dropdown>
+      )}
       <Form.TextField title="Name" placeholder={`${host.alias} (the share's name in Finder)`} {...itemProps.name} />
       {showPassword && <Form.PasswordField title="Password" {...itemProps.password} />}
     </Form>

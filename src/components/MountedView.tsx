@@ -2,7 +2,9 @@ import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { INSTALL_CONNECTOR, type ErrorDescription, type MountInfo } from "../../helper";
 import { showMounts } from "../lib/launch";
 import { openMountWithToast } from "../lib/mount-actions";
+import { usePlaces } from "../hooks/usePlaces";
 import { FixAction } from "./ErrorActions";
+import { MountHostActions } from "./MountHostActions";
 
 /** Finder's failure and its fix; an untyped failure's advice (report a bug) would mislead beside a working mount. */
 function finderAdvice(error: ErrorDescription): string {
@@ -14,6 +16,7 @@ function finderAdvice(error: ErrorDescription): string {
  * could not open it, the mount still stands: the page says so and offers to open it again.
  */
 export function MountedView({ mount, finderError }: { mount: MountInfo; finderError?: ErrorDescription }) {
+  const places = usePlaces();
   const connection = mount.connection;
   // Served on a localhost port because the container IP cannot be reached: say why and offer the fix.
   const unrouted = connection?.mode === "localhost" && (connection.via === "none" || connection.via === "vpn");
@@ -50,6 +53,7 @@ export function MountedView({ mount, finderError }: { mount: MountInfo; finderEr
             shortcut={Keyboard.Shortcut.Common.Copy}
           />
           <Action title="Show Mounts" icon={Icon.List} onAction={showMounts} />
+          <MountHostActions mount={mount} places={places} />
           {/* Finder's own fixes (System Settings, Check Setup); opening again and the URL are above. */}
           {finderError?.actions
             .filter((action) => action.type !== "retry" && action.type !== "copy-url")

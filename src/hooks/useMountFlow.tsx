@@ -13,6 +13,7 @@ import { MountedView } from "../components/MountedView";
 import { helperOptions, preferences } from "../lib/helper-options";
 import { rememberLastMount, rememberNeedsPassword } from "../lib/last-mount";
 import { openMount, openMountWithToast } from "../lib/mount-actions";
+import { rememberRecentPath } from "../lib/places";
 import { failToast, progressToast } from "../lib/toast";
 
 export interface MountRequest {
@@ -87,6 +88,7 @@ export function useMountFlow(onNeedsPassword: (host: HostEntry, request: MountRe
           },
         });
         await rememberLastMount(mounted.name);
+        await rememberRecentPath(host.alias, mounted.remotePath);
         if (left()) return;
         let finderError: ErrorDescription | undefined;
         if (openFinder) {

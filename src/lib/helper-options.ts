@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { environment, getPreferenceValues } from "@raycast/api";
-import type { ConnectionMode, HelperOptions, MetadataStore } from "../../helper";
+import type { ConnectionMode, Editor, HelperOptions, MetadataStore, TerminalApp } from "../../helper";
 import { boundaries } from "./boundaries";
 
 interface Preferences {
@@ -11,6 +11,8 @@ interface Preferences {
   metadataStore?: MetadataStore;
   defaultRemotePath?: string;
   openFinder?: boolean;
+  terminalApp?: TerminalApp;
+  editorApp?: Editor;
 }
 
 function expandHome(file: string): string {
@@ -26,6 +28,8 @@ export function preferences(): Required<Preferences> {
     metadataStore: values.metadataStore ?? "mac",
     defaultRemotePath: values.defaultRemotePath?.trim() ?? "",
     openFinder: values.openFinder ?? true,
+    terminalApp: values.terminalApp ?? "terminal",
+    editorApp: values.editorApp ?? "vscode",
   };
 }
 

@@ -1,5 +1,16 @@
-import { open, openAll, remount, type MountInfo, type MountProgress, type ReconnectResult } from "../../helper";
-import { helperOptions } from "./helper-options";
+import { Clipboard, showInFinder } from "@raycast/api";
+import {
+  localPath,
+  open,
+  openAll,
+  openEditor,
+  openTerminal,
+  remount,
+  type MountInfo,
+  type MountProgress,
+  type ReconnectResult,
+} from "../../helper";
+import { helperOptions, preferences } from "./helper-options";
 import { rememberLastMount } from "./last-mount";
 import { progressToast, withToast } from "./toast";
 
@@ -44,4 +55,35 @@ export function reconnectedWords(result: ReconnectResult): string {
 /** Reconnect All: opens in Finder every ready mount it has lost, as after a restart. */
 export function reconnectAllWithToast(): Promise<void> {
   return withToast("Reconnecting mounts in Finder", reconnectedWords, () => openAll(helperOptions()));
+}
+
+/** A shell on the mount's host, in its folder, in the terminal of the preferences. */
+export function openTerminalWithToast(mount: MountInfo): Promise<void> {
+  const app = preferences().terminalApp;
+  return withToast(`Opening ${mount.alias} in a terminal`, `Opened ${mount.alias}:${mount.remotePath}`, () =>
+    openTerminal(mount, app, helperOptions()),
+  );
+}
+
+/** The mount's folder in the editor of the preferences, over its own Remote-SSH connection. */
+export function openEditorWithToast(mount: MountInfo): Promise<void> {
+  const editor = preferences().editorApp;
+  return withToast(`Opening ${mount.alias} in the editor`, `Opened ${mount.alias}:${mount.remotePath}`, () =>
+    openEditor(mount, editor, helperOptions()),
+  );
+}
+
+/** Where Finder has the mount (/Volumes/…), copied or shown; a share Finder has not mounted is mounted first. */
+export function copyLocalPath(mount: MountInfo): Promise<void> {
+  return withToast(`Finding ${mount.name} in Finder`, `Copied the local path of ${mount.name}`, async (toast) => {
+    const volume = await localPath(mount.name, helperOptions());
+    await Clipboard.copy(volume);
+    if (toast) toast.message = volume;
+  });
+}
+
+export function showVolumeInFinder(mount: MountInfo): Promise<void> {
+  return withToast(`Finding ${mount.name} in Finder`, `Showed ${mount.name} in Finder`, async () =>
+    showInFinder(await localPath(mount.name, helperOptions())),
+  );
 }

@@ -428,6 +428,7 @@ export const ActionPanel = Object.assign(host("ActionPanel"), {
 
 export const Action = Object.assign(host("Action"), {
   CopyToClipboard: host("Action.CopyToClipboard"),
+  CreateQuicklink: host("Action.CreateQuicklink"),
   Open: host("Action.Open"),
   OpenInBrowser: host("Action.OpenInBrowser"),
   Paste: host("Action.Paste"),

@@ -284,9 +284,13 @@ export async function render(element: ReactElement): Promise<Ui> {
     Object.fromEntries(
       findAll(view(), (node) => formFields.test(node.type)).map((field) => {
         const id = String(field.props.id);
-        const value = fieldValues.has(id)
-          ? fieldValues.get(id)
-          : (field.props.value ?? field.props.defaultValue ?? (field.type === "Form.Checkbox" ? false : ""));
+        // A controlled field (useForm's itemProps) shows its value prop, whatever was typed into it before.
+        const value =
+          field.props.value !== undefined
+            ? field.props.value
+            : fieldValues.has(id)
+              ? fieldValues.get(id)
+              : (field.props.defaultValue ?? (field.type === "Form.Checkbox" ? false : ""));
         return [id, value];
       }),
     );

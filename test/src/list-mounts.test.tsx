@@ -89,6 +89,11 @@ describe("List Mounts", () => {
       "Reconnect All",
       "Mount SSH Host",
       "Refresh",
+      "Open in Terminal",
+      "Open in Editor",
+      "Show in Finder",
+      "Copy Local Path",
+      "Pin Place",
       "Unmount",
       "Unmount All",
     ]);

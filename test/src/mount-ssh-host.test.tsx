@@ -209,7 +209,16 @@ describe("Mount SSH Host: mounting", () => {
     ]);
 
     expect(view.view().type).toBe("Detail");
-    expect(view.actionTitles()).toEqual(["Open in Finder", "Copy SMB URL", "Show Mounts"]);
+    expect(view.actionTitles()).toEqual([
+      "Open in Finder",
+      "Copy SMB URL",
+      "Show Mounts",
+      "Open in Terminal",
+      "Open in Editor",
+      "Show in Finder",
+      "Copy Local Path",
+      "Pin Place",
+    ]);
     await view.action("Show Mounts");
     expect(world.store.launched).toEqual([{ name: "list-mounts", type: "userInitiated" }]);
 
@@ -273,6 +282,11 @@ describe("Mount SSH Host: mounting", () => {
       "Open in Finder",
       "Copy SMB URL",
       "Show Mounts",
+      "Open in Terminal",
+      "Open in Editor",
+      "Show in Finder",
+      "Copy Local Path",
+      "Pin Place",
       "Get OrbStack",
       "Copy Connector Install Commands",
     ]);

@@ -4,7 +4,9 @@ import {
   displayRemotePath,
   freeName,
   normalizeRemotePath,
+  formatTarget,
   parseTarget,
+  targetFromArguments,
   validateMountName,
   validateMountRequest,
 } from "../../../helper/mount/naming";
@@ -43,6 +45,37 @@ describe("parseTarget", () => {
     expect(parseTarget("web")).toEqual({ alias: "web", remotePath: "" });
     expect(parseTarget("web:/a:b")).toEqual({ alias: "web", remotePath: "/a:b" });
     expect(parseTarget("web:")).toEqual({ alias: "web", remotePath: "" });
+  });
+});
+
+describe("formatTarget", () => {
+  it("writes a place as parseTarget reads it, the home folder as the bare alias", () => {
+    expect(formatTarget("web", "")).toBe("web");
+    expect(formatTarget("web", "~/")).toBe("web");
+    expect(formatTarget("web", "projects")).toBe("web:~/projects");
+    expect(formatTarget("web", "/srv/a:b/")).toBe("web:/srv/a:b");
+    for (const [alias, path] of [
+      ["web", "/srv/a:b"],
+      ["db", "~/x y"],
+    ]) {
+      const again = parseTarget(formatTarget(alias, path));
+      expect(formatTarget(again.alias, again.remotePath)).toBe(formatTarget(alias, path));
+    }
+  });
+});
+
+describe("targetFromArguments", () => {
+  it("takes the path from the host argument or from its own, the CLI's grammar either way", () => {
+    expect(targetFromArguments("web")).toEqual({ alias: "web", remotePath: "" });
+    expect(targetFromArguments(" web:/srv ", "")).toEqual({ alias: "web", remotePath: "/srv" });
+    expect(targetFromArguments("web", "~/site")).toEqual({ alias: "web", remotePath: "~/site" });
+    expect(targetFromArguments("web:/srv", "/srv")).toEqual({ alias: "web", remotePath: "/srv" });
+  });
+
+  it("refuses two different paths and an alias ssh would take as an option", () => {
+    expect(() => targetFromArguments("web:/srv", "/etc")).toThrow(/Give the remote path once/);
+    expect(() => targetFromArguments("-oProxyCommand=x")).toThrow(/not a host alias/);
+    expect(() => targetFromArguments("web", "a\nb")).toThrow(/control characters/);
   });
 });
 

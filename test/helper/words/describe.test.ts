@@ -95,6 +95,11 @@ const examples: Record<ErrorKind, SshmountError> = {
       file: "/Users/a b/.ssh/known_hosts",
     },
   ),
+  "app-failed": new SshmountError("app-failed", "iTerm2 could not open a shell on web", {
+    app: "iTerm2",
+    alias: "web",
+    detail: "execution error: Not authorized to send Apple events to iTerm. (-1743)",
+  }),
 };
 
 /** The actions Raycast offers for each kind, in order. */
@@ -120,6 +125,7 @@ const expectedActions: Record<ErrorKind, ErrorAction["type"][]> = {
   "finder-failed": ["open-settings", "retry"],
   "program-missing": ["retry", "check-setup"],
   "file-access": ["retry"],
+  "app-failed": ["open-settings", "retry"],
 };
 
 const cliVerb = /\bsshmount (hosts|mount|list|remount|unmount|logs|open|doctor|demo)\b/;
