@@ -137,6 +137,14 @@ describe("the sshmount CLI, as scripts use it", () => {
     expect(result.stdout).toContain(`smb://sshmount@${mounted.smb.host}/${name()}`);
   });
 
+  it("open --all (Reconnect All) prints each ready mount's URL where there is no Finder to open it in", async () => {
+    const result = await sshmountCli(world, ["open", "--all"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`smb://sshmount@${mounted.smb.host}/${name()}\n`);
+    const asJson = JSON.parse((await sshmountCli(world, ["open", "--all", "--json"])).stdout);
+    expect(asJson.opened).toEqual(expect.arrayContaining([expect.objectContaining({ name: name(), opened: false })]));
+  });
+
   it("a failure exits 1 with one line on stderr and a JSON error on stdout", async () => {
     await fs.writeFile(path.join(world.dir, "empty_known_hosts"), "");
     await world.addHost([
