@@ -33,7 +33,8 @@ interface NetworkResult {
 /**
  * A user-defined bridge, because only those give containers DNS by name: a server container on the same
  * network is reachable by its name from the mount container. Created with direct routing allowed where
- * the engine takes that option and without it where it does not; an existing network is reused as it is.
+ * the engine takes that option and without it where it does not, and with a subnet of its own
+ * (freeSubnet) so that mounts keep their address; an existing network is reused as it is.
  */
 export async function ensureNetwork(
   docker: Docker,
