@@ -7,6 +7,7 @@ import { helperOptions } from "./lib/helper-options";
 import { checkSetup, mountSshHost, showMounts } from "./lib/launch";
 import { reconnectAllWithToast } from "./lib/mount-actions";
 import { menuBarLook } from "./lib/mount-status";
+import { mountPlace, pinnedPlaces, placeTarget, type Place } from "./lib/places";
 
 /**
  * SSH Mounts in the menu bar. Raycast runs it on its interval and when the menu opens, so each run reads
@@ -19,6 +20,8 @@ export default function Command() {
     // The menu shows a failure itself; a toast (a HUD, with no window) on every refresh would interrupt.
     onError: () => undefined,
   });
+  // LocalStorage only: the pins cost no engine call, so the refresh still reads the engine once.
+  const pins = useCachedPromise(pinnedPlaces, [], { keepPreviousData: true });
   const [working, setWorking] = useState(0);
   const run = (work: () => Promise<unknown>) => {
     setWorking((count) => count + 1);
@@ -28,11 +31,13 @@ export default function Command() {
     });
   };
   const mounts = data ?? [];
+  const mountedAt = (target: Place) =>
+    mounts.some((mount) => mount.status !== "stopped" && placeTarget(mount) === placeTarget(target));
   const failure = error ? describeError(error, "raycast") : undefined;
   const { icon, tooltip } = menuBarLook(mounts, failure?.message);
 
   return (
-    <MenuBarExtra icon={icon} tooltip={tooltip} isLoading={isLoading || working > 0}>
+    <MenuBarExtra icon={icon} tooltip={tooltip} isLoading={isLoading || pins.isLoading || working > 0}>
       {failure && (
         <MenuBarExtra.Section>
           <MenuBarExtra.Item title={failure.message} tooltip={failure.hint} icon={Icon.Warning} />
@@ -45,7 +50,20 @@ export default function Command() {
           <MountMenu key={mount.name} mount={mount} run={run} />
         ))}
       </MenuBarExtra.Section>
-      {/* Pinned places (src/lib/places.ts) take a Section of their own here, between mounts and commands. */}
+      {(pins.data ?? []).length > 0 && (
+        <MenuBarExtra.Section title="Pinned">
+          {(pins.data ?? []).map((target) => (
+            <MenuBarExtra.Item
+              key={placeTarget(target)}
+              title={placeTarget(target)}
+              icon={Icon.Tack}
+              subtitle={mountedAt(target) ? "Mounted" : undefined}
+              tooltip={`Mount ${placeTarget(target)} and open it in Finder`}
+              onAction={() => run(() => mountPlace(target))}
+            />
+          ))}
+        </MenuBarExtra.Section>
+      )}
       <MenuBarExtra.Section>
         {mounts.length > 0 && (
           <MenuBarExtra.Item title="Reconnect All" icon={Icon.Finder} onAction={() => run(reconnectAllWithToast)} />

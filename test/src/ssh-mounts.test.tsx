@@ -102,6 +102,36 @@ describe("SSH Mounts (menu bar)", () => {
     await view.waitFor(() => expect(world.store.launched).toEqual([{ name: "mount-ssh-host", type: "userInitiated" }]));
   });
 
+  it("lists pinned places between mounts and commands, marks the mounted one, and mounts a place by its target", async () => {
+    world.store.localStorage.set(
+      "pinned-places",
+      JSON.stringify([
+        { alias: "web", remotePath: "~" },
+        { alias: "pw", remotePath: "/srv/site" },
+      ]),
+    );
+    await mountAs("web", "alpha");
+    const view = await openMenu();
+    const [, pinned] = view.findAll("MenuBarExtra.Section");
+    expect(pinned.props.title).toBe("Pinned");
+    expect(itemsOf(pinned).map((item) => [item.props.title, item.props.subtitle])).toEqual([
+      ["web", "Mounted"],
+      ["pw:/srv/site", undefined],
+    ]);
+    await click(view, "pw:/srv/site", pinned);
+    await view.waitFor(() =>
+      expect(world.store.launched).toEqual([
+        { name: "mount-ssh-host", type: "userInitiated", arguments: { host: "pw:/srv/site", remotePath: "" } },
+      ]),
+    );
+  });
+
+  it("shows no Pinned section without pins, and ignores a damaged store", async () => {
+    world.store.localStorage.set("pinned-places", "{not json");
+    const view = await openMenu();
+    expect(view.findAll("MenuBarExtra.Section").map((section) => section.props.title)).toEqual(["Mounts", undefined]);
+  });
+
   it("tints its icon orange while a mount reconnects, and shows a red warning once one failed", async () => {
     await mountAs("web", "alpha");
     await mountAs("pw", "beta");
