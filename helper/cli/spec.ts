@@ -3,7 +3,7 @@
  * CLI, declared once. Usage, validation, parseArgs' options and the shell completions are all generated
  * from the two tables, so they cannot disagree.
  */
-import { METADATA_STORES } from "../mount/types";
+import { METADATA_STORES } from "../container/contract";
 
 /** What a shell completes for a verb's argument. */
 export type Completes = "hosts" | "mounts" | "verbs" | "shells";

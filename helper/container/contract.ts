@@ -5,7 +5,15 @@
  * helper reaches them in the environment built here (mountEnv, scanEnv).
  */
 import type { EngineProduct } from "../docker/engine-product";
-import type { MetadataStore } from "../mount/types";
+
+/**
+ * Where Finder metadata lives. "mac": in the mount's container, for as long as its sshfs runs (a
+ * restart or remount loses it, nothing lands on the server). "server": resource forks also as "._"
+ * AppleDouble files beside each file on the server, where they outlive the container, at the cost of
+ * one more lookup per entry in every listing; Finder info and tags stay with the container either way.
+ */
+export const METADATA_STORES = ["mac", "server"] as const;
+export type MetadataStore = (typeof METADATA_STORES)[number];
 
 /** The labels sshmount's containers carry; a container is what its role label says. */
 export const LABEL = {

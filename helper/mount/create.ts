@@ -20,7 +20,8 @@ import { refuseKnownHost, scanHostKey } from "./host-key";
 import { buildInputFiles, newSmbPassword, SMB_USER, type Connection, type InputFiles } from "./inputs";
 import { waitReady } from "./lifecycle";
 import { containerName } from "./naming";
-import { MOUNT_IMAGE, type MetadataStore, type MountInfo, type MountOptions, type MountStep } from "./types";
+import type { MetadataStore } from "../container/contract";
+import { MOUNT_IMAGE, type MountInfo, type MountOptions, type MountStep } from "./types";
 
 /** A mount to create: its free name, the target as the user gave it and the hosts ssh resolved. */
 export interface NewMount {

@@ -1,6 +1,7 @@
 import type { BuildStep } from "../docker/image";
 import type { ConnectionChoice } from "../network/reach";
 import type { MountStatus } from "./status";
+import type { MetadataStore } from "../container/contract";
 
 export const MOUNT_IMAGE = "sshmount";
 
@@ -43,15 +44,6 @@ export interface MountProgress {
   /** While the image builds: the Dockerfile step it is at, e.g. 3 of 9 (Docker's "Step 3/9 : RUN …"). */
   build?: BuildStep;
 }
-
-/**
- * Where Finder metadata lives. "mac": in the mount's container, for as long as its sshfs runs (a
- * restart or remount loses it, nothing lands on the server). "server": resource forks also as "._"
- * AppleDouble files beside each file on the server, where they outlive the container, at the cost of
- * one more lookup per entry in every listing; Finder info and tags stay with the container either way.
- */
-export const METADATA_STORES = ["mac", "server"] as const;
-export type MetadataStore = (typeof METADATA_STORES)[number];
 
 export interface MountOptions {
   name?: string;
