@@ -44,7 +44,7 @@ it("a file changed and a file added on the server show through the share within 
   }
   process.stderr.write(`freshness: the server's change showed through the share after ${seen ?? "over 30 000"} ms\n`);
   expect(seen).toBeLessThanOrEqual(WINDOW_MS + LOOK_MS);
-  // auto_cache: the new size drops the pages kept from the first read, so the content is new too.
+  // Reads are not served from pages kept since the first one (direct_io), so the content is new too.
   await smb(target, ["cd fresh", `lcd ${local}`, "get doc.txt after.txt"]);
   expect(await fs.readFile(path.join(local, "after.txt"), "utf8")).toBe("new text");
 
