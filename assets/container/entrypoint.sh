@@ -37,10 +37,12 @@ readonly committed=/var/lib/sshmount/committed
 # for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
 # direct_io,max_read=1048576: smbd's reads go to sshfs as they come, up to 1 MiB each and several at
 # once (smbd reads in threads), instead of through the kernel's page cache, whose read-ahead keeps
-# ~128 KiB in flight. Chain first read, 20 ms RTT unchanged at the 100 Mbit/s cap; 80 ms RTT 4.3 →
-# 7.5 MiB/s (sftp get ~8); fast link 118–133 → 176–202 MiB/s (sftp get 162, ssh cat 256), 2 cores under
-# load. The price: nothing is kept across opens, so a re-read costs what the first read did (534 →
-# 168 MiB/s) where a Mac's own cache does not serve it. Writes and small files measured the same.
+# ~128 KiB in flight. Chain first read at 80 ms RTT, 100 Mbit/s: 4.3–5.0 → 7.5–9.1 MiB/s (bench:
+# 0.89× sftp get); at 20 ms both sit at the link's cap; fast link unchanged (medians of 5 alternated
+# reads 178 → 176 MiB/s, CPU-bound). The price: nothing is kept across opens, so a re-read costs what
+# the first read did (fast link 594 → 201 MiB/s, 80 ms 30 → 9 MiB/s) where the Mac's own cache does
+# not serve it; and a lone reader on the FUSE mount itself (cat, 128 KiB at a time) has one request in
+# flight, which no user path does. Writes and small files measured the same.
 # It replaces auto_cache (pages kept across opens, dropped when size or mtime changed), which had
 # nothing left to keep.
 # dcache_timeout=2: how long sshfs trusts the sizes, times and listings it has (its default is 20 s).
