@@ -6,7 +6,7 @@ import { createWorld, smb, smbTargetOf, type World } from "./harness";
 
 /**
  * How soon a change made on the server shows through the share, with the caches warm: sshfs trusts
- * what it has for dcache_timeout (container/entrypoint.sh), the kernel its attributes for 1 s more.
+ * what it has for dcache_timeout (assets/container/entrypoint.sh), the kernel its attributes for 1 s more.
  */
 const WINDOW_MS = 3_000;
 /** A change is seen up to one look late: an smbclient session takes ~0.3 s here, ~1 s under load. */
@@ -44,7 +44,7 @@ it("a file changed and a file added on the server show through the share within 
   }
   process.stderr.write(`freshness: the server's change showed through the share after ${seen ?? "over 30 000"} ms\n`);
   expect(seen).toBeLessThanOrEqual(WINDOW_MS + LOOK_MS);
-  // Reads are not served from pages kept since the first one (direct_io), so the content is new too.
+  // auto_cache drops the pages kept since the first read once it sees the new size and mtime.
   await smb(target, ["cd fresh", `lcd ${local}`, "get doc.txt after.txt"]);
   expect(await fs.readFile(path.join(local, "after.txt"), "utf8")).toBe("new text");
 
