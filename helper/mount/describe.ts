@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import { INPUT, inputPath, LABEL, ROLE, SMB_PORT_KEY } from "../container/contract";
 import { containerLogs, readContainerFile } from "../docker/containers";
 import { SshmountError } from "../errors";
-import { reachShare, smbUrl } from "../network/reach";
+import { reachShare, smbUrl, type RouteLookup } from "../network/reach";
 import type { Runtime } from "../runtime";
 import { hasControlCharacters } from "../text";
 import { SMB_USER } from "./inputs";
@@ -78,7 +78,6 @@ export function servedAt(info: Docker.ContainerInspectInfo, network: string): { 
   };
 }
 
-/** The mount container `id` as its user sees it; `password` reads the SMB password out of it. */
 /**
  * The entrypoint's recent events: the log's last 200 lines hold them, unless smbd logged a burst
  * since, which pushes them out; then the whole log, so a ready mount never reads as starting.
@@ -89,16 +88,21 @@ async function recentEvents(container: Docker.Container): Promise<EntrypointEven
   return parseLog(await containerLogs(container));
 }
 
+/**
+ * The mount container `id` as its user sees it; `password` reads the SMB password out of it, `routes`
+ * answers the route lookup (a list shares one for all its mounts).
+ */
 export async function describeMount(
   runtime: Runtime,
   id: string,
-  options: { password?: boolean } = {},
+  options: { password?: boolean; routes?: RouteLookup } = {},
 ): Promise<MountInfo> {
   const container = runtime.docker.getContainer(id);
-  const info = await container.inspect();
+  // Both at once: a list waits for the slowest mount, and the log is only read, never trusted, before
+  // the labels pass.
+  const [info, events] = await Promise.all([container.inspect(), recentEvents(container)]);
   const labels = info.Config.Labels ?? {};
   if (!isMountContainer(labels)) throw new SshmountError("not-found", "The container is not a mount", {});
-  const events = await recentEvents(container);
   const status = statusFrom(info.State, events);
   const share = labels[LABEL.name];
   const user = labels[LABEL.smbUser] ?? SMB_USER;
@@ -108,6 +112,7 @@ export async function describeMount(
         platform: runtime.platform,
         run: runtime.run,
         mode: runtime.connection,
+        lookUp: options.routes,
       })
     : undefined;
   const endpoint = reach?.endpoint;

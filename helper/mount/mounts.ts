@@ -7,13 +7,14 @@ import { LABEL, SMB_PORT } from "../container/contract";
 import { containerLogs, isGoingAway, removeContainer } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { ejectInFinder } from "../macos/finder";
+import { sharedRouteLookup } from "../network/reach";
 import type { Runtime } from "../runtime";
 import { resolveJumpChain } from "../ssh/jump";
 import { resolveHost, type ResolveOptions } from "../ssh/options";
 import { withTimeout } from "../timeout";
 import { checkAborted } from "./cancel";
 import { createMount } from "./create";
-import { describeMount, isMountContainer, servedAt } from "./describe";
+import { containerIp, describeMount, isMountContainer, servedAt } from "./describe";
 import { SMB_USER } from "./inputs";
 import { byName, findMount, managedContainers, newest, sameTarget, type ContainerSummary } from "./inventory";
 import { bringUp, cancellable } from "./lifecycle";
@@ -80,9 +81,12 @@ async function startExisting(
 
 export async function list(runtime: Runtime): Promise<MountInfo[]> {
   const containers = await managedContainers(runtime.docker);
+  const ips = containers.map((summary) => containerIp(summary.NetworkSettings?.Networks?.[runtime.network]?.IPAddress));
+  const early = runtime.connection === "auto" ? ips.find((ip) => ip !== undefined) : undefined;
+  const routes = sharedRouteLookup(runtime.platform, runtime.run, early);
   const mounts = await Promise.all(
     containers.map((summary) =>
-      describeMount(runtime, summary.Id).catch(async (error) => {
+      describeMount(runtime, summary.Id, { routes }).catch(async (error) => {
         // Removed while we looked (another client's unmount): it is simply not a mount any more.
         if (error instanceof SshmountError && error.kind === "not-found") return undefined;
         if (await isGoingAway(runtime.docker.getContainer(summary.Id), error)) return undefined;

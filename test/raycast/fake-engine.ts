@@ -96,6 +96,9 @@ export class FakeEngine {
   containerIp = "172.30.0.5";
   /** How often the container list was asked for: each mount and list sweeps what others left behind. */
   listed = 0;
+  /** How often a container was inspected, and its log read: a list's cost per mount. */
+  inspected = 0;
+  logsRead = 0;
   /** Attach connections to a container's stdin that are still open. */
   attached = 0;
   /** The dockerode options of every client the helper made, in order. */
@@ -172,6 +175,7 @@ class FakeContainer {
 
   async inspect() {
     const record = this.record;
+    this.engine.inspected += 1;
     return {
       Id: record.id,
       Name: `/${record.name}`,
@@ -206,6 +210,7 @@ class FakeContainer {
   }
 
   async logs(options: { tail?: number } = {}) {
+    this.engine.logsRead += 1;
     if (this.record.removing) {
       // Docker's words for it (daemon/logs.go).
       const message = "can not get logs from container which is dead or marked for removal";
