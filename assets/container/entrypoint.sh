@@ -114,6 +114,8 @@ relay_ssh_stderr() {
     line=${line%$'\r'}
     [ -n "$line" ] || continue
     say "ssh: $line"
+    # Wakes the watch loop: ssh speaks when the connection drops or comes back, so it asks at once.
+    printf 'ssh\n' >&4
     # sshfs's own "read: ..." merely follows the cause when ssh exits; $logged_in is the config's
     # LocalCommand marker (helper/ssh/container-config.ts), no cause either.
     case $line in
@@ -134,7 +136,7 @@ start_sshfs() {
   relay_ssh_stderr <"$run/ssh_stderr" &
   relay_pid=$!
   disown
-  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "$ssh_host:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" &
+  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "$ssh_host:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" 4>&- &
   sshfs_pid=$!
   disown
 }
@@ -236,6 +238,10 @@ allowed_hosts() {
 
 trap stop TERM INT
 mkdir -p "$run"
+# The watch loop's clock and doorbell: read -t on a fifo nobody else holds waits like sleep, as a builtin
+# (no process each round) that a signal's trap still interrupts, and the ssh relay can ring it.
+mkfifo "$run/wake"
+exec 4<>"$run/wake"
 # ssh asks the askpass program instead of a terminal; it answers the target's password prompt only.
 if [ -s "$etc/ssh_password" ]; then
   export SSH_ASKPASS=/usr/local/bin/sshmount-askpass SSH_ASKPASS_REQUIRE=force
@@ -255,7 +261,7 @@ out=$(printf '%s\n%s\n' "$password" "$password" | smbpasswd -s -a sshmount 2>&1)
 unset password
 
 # smbd kills its whole process group when it exits, so it must have its own (no --no-process-group).
-smbd --foreground --debug-stdout &
+smbd --foreground --debug-stdout 4>&- &
 smbd_pid=$!
 disown
 
@@ -276,14 +282,26 @@ say ready
 # The probe is never killed: once sshfs has read a request, the kernel waits for its answer however
 # the caller is signalled (until ServerAlive gives up, ≤ 15 s). It counts as unanswered after 5 s, so
 # a statfs queued behind a big transfer on a slow link is not mistaken for a dead server.
-state=ready probe_pid='' probe_started=0
+# Idle cost: each probe is a process (~4 ms of CPU here), so while the mount is ready it asks every
+# 10 s, or at once when ssh says something (a dropped connection); every 2 s while it is not ready.
+# The loop itself runs builtins only. A dead server shows as reconnecting within 15 s, as ServerAlive.
+# $run/state holds the last word for the health check.
+state=ready probe_pid='' probe_started=0 next_probe=$((SECONDS + 10))
 set_state() {
   [ "$state" = "$1" ] || say "$1"
   state=$1
+  printf '%s\n' "$1" >"$run/state"
+}
+set_state ready
+# Waits up to $1 s; 0 when the ssh relay rang first (every ring waiting is taken at once).
+pause() {
+  read -r -t "$1" -u 4 _ || return 1
+  while read -r -t 0 -u 4 && read -r -u 4 _; do :; done
+  return 0
 }
 while :; do
-  sleep 2 &
-  wait $!
+  rang=0
+  pause 2 && rang=1
   alive "$smbd_pid" || fail "smbd exited"
   if ! alive "$sshfs_pid"; then
     set_state reconnecting
@@ -292,8 +310,7 @@ while :; do
       start_sshfs
       await_ready
     do
-      sleep 2 &
-      wait $!
+      pause 2
     done
     set_state ready
     continue
@@ -304,8 +321,8 @@ while :; do
   elif [ -n "$probe_pid" ] && ((SECONDS - probe_started >= 5)); then
     set_state reconnecting
   fi
-  if [ -z "$probe_pid" ]; then
-    stat -f "$mnt" >/dev/null 2>&1 &
-    probe_pid=$! probe_started=$SECONDS
+  if [ -z "$probe_pid" ] && { [ "$state" != ready ] || ((rang || SECONDS >= next_probe)); }; then
+    stat -f "$mnt" >/dev/null 2>&1 4>&- &
+    probe_pid=$! probe_started=$SECONDS next_probe=$((SECONDS + 10))
   fi
 done

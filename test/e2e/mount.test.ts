@@ -430,17 +430,19 @@ describe("the health check", () => {
 
   it("turns unhealthy when the server stops answering, and the mount reads as reconnecting until it is back", async () => {
     const mount = await mountServer("", "health");
-    expect(await health(mount.container, "healthy", 30)).toBe("healthy");
+    // The check runs every 30 s (container/Dockerfile), the first one 30 s after the start.
+    expect(await health(mount.container, "healthy", 45)).toBe("healthy");
     const server = world.runtime.docker.getContainer(world.server.serverName);
     await server.pause();
     try {
-      expect(await health(mount.container, "unhealthy", 60)).toBe("unhealthy");
+      // Reconnecting within 15 s, then two failed checks 30 s apart.
+      expect(await health(mount.container, "unhealthy", 100)).toBe("unhealthy");
       expect((await sshmount.list(world.options)).find((m) => m.name === mount.name)?.status).toBe("reconnecting");
     } finally {
       await server.unpause();
     }
-    expect(await health(mount.container, "healthy", 40)).toBe("healthy");
+    expect(await health(mount.container, "healthy", 45)).toBe("healthy");
     expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
     await sshmount.unmount(mount.name, world.options);
-  }, 180_000);
+  }, 240_000);
 });
