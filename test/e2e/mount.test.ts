@@ -446,3 +446,21 @@ describe("the health check", () => {
     await sshmount.unmount(mount.name, world.options);
   }, 240_000);
 });
+
+describe("an idle mount", () => {
+  it("costs at most 0.2% of a core (its container's CPU over 60 s, health checks and probes included)", async () => {
+    const mount = await mountServer("", "idle");
+    const container = world.runtime.docker.getContainer(mount.container);
+    const cpu = async () =>
+      ((await container.stats({ stream: false })) as { cpu_stats: { cpu_usage: { total_usage: number } } }).cpu_stats
+        .cpu_usage.total_usage;
+    // Past the start period, so the window holds the health checks a mount pays for all its life.
+    await sleep(35_000);
+    const [before, started] = [await cpu(), Date.now()];
+    await sleep(60_000);
+    const percent = ((await cpu()) - before) / ((Date.now() - started) * 1e4);
+    process.stderr.write(`mount: idle CPU ${percent.toFixed(3)}% of a core\n`);
+    expect(percent).toBeLessThanOrEqual(0.2);
+    await sshmount.unmount(mount.name, world.options);
+  }, 180_000);
+});
