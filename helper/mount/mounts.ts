@@ -86,7 +86,7 @@ export async function list(runtime: Runtime): Promise<MountInfo[]> {
   const routes = sharedRouteLookup(runtime.platform, runtime.run, early);
   const mounts = await Promise.all(
     containers.map((summary) =>
-      describeMount(runtime, summary.Id, { routes }).catch(async (error) => {
+      describeMount(runtime, summary.Id, { routes, summary }).catch(async (error) => {
         // Removed while we looked (another client's unmount): it is simply not a mount any more.
         if (error instanceof SshmountError && error.kind === "not-found") return undefined;
         if (await isGoingAway(runtime.docker.getContainer(summary.Id), error)) return undefined;

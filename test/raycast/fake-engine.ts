@@ -371,6 +371,10 @@ class FakeDocker {
         Labels: record.labels,
         Created: record.created,
         State: state(record),
+        // Docker's words in a list entry, as `docker ps` shows them (docker/cli#6913 parses the same).
+        Status: record.running
+          ? `Up 5 minutes (${record.healthy ? "healthy" : "unhealthy"})`
+          : `Exited (${record.exitCode}) 1 minute ago`,
         Ports: Object.entries(record.request.HostConfig?.PortBindings ?? {}).flatMap(([port, bindings]) =>
           bindings.map((binding) => ({
             IP: boundIp(binding),

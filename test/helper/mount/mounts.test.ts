@@ -96,7 +96,7 @@ describe("the mount verbs over one container list each", () => {
 });
 
 describe("a list of twenty mounts", () => {
-  it("costs one container list, one inspect and one log read per mount, and one route lookup", async () => {
+  it("costs one container list, one log read per mount, no inspect of a running one, and one route lookup", async () => {
     for (let i = 0; i < 20; i++) await mount(world.runtime, "web", `/srv/${i}`, { sshConfig: world.sshConfig });
     // Docker Desktop without a route: the lookup decides alone, so no probe is sent anywhere.
     const fixture = routeFixtures["Docker Desktop alone: the IP falls to the default route"];
@@ -111,8 +111,24 @@ describe("a list of twenty mounts", () => {
     expect(mounts).toHaveLength(20);
     expect(mounts.every((each) => each.status === "ready" && each.smb.host === "127.0.0.1")).toBe(true);
     expect(world.engine.listed - before.listed).toBe(1);
-    expect(world.engine.inspected - before.inspected).toBe(20);
+    expect(world.engine.inspected - before.inspected).toBe(0);
     expect(world.engine.logsRead - before.logs).toBe(20);
     expect(routes).toEqual([["/sbin/route", "-n", "get", world.engine.containerIp]]);
+  });
+
+  it("reads health from the list entry, and inspects only a mount that is not running", async () => {
+    for (const name of ["up", "sick", "down"]) await mountWeb(name);
+    const [, sick, down] = records();
+    sick.healthy = false;
+    down.running = false;
+    const before = world.engine.inspected;
+    const mounts = await list(world.runtime);
+    expect(Object.fromEntries(mounts.map((each) => [each.name, each.status]))).toEqual({
+      up: "ready",
+      sick: "reconnecting",
+      down: "stopped",
+    });
+    // Both of "down": the sweep's look at a stopped mount (was it abandoned?) and its description.
+    expect(world.engine.inspected - before).toBe(2);
   });
 });
