@@ -34,7 +34,12 @@ readonly run=/run/sshmount
 readonly connect_timeout=25
 readonly committed=/var/lib/sshmount/committed
 # uid/gid: every file appears as user sshmount, whom smbd serves. noforget: inode numbers stay stable
-# for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them).
+# for the life of the mount (xattr_tdb keys Mac metadata on them, Macs cache files by them). libfuse
+# numbers a file only while the kernel knows it (SFTP has no inode numbers to give), so without it a
+# file the kernel evicts (idle, under memory pressure) comes back numbered afresh and loses its tags,
+# forks and ACL; never to another file, numbers are not reused within a run (2^32 of them). Its cost:
+# ~0.5 KiB per entry ever looked up, held until sshfs stops (a walk of 100 000 entries: sshfs 3 → 53
+# MiB; the kernel's ~110 MiB for the same walk is cache it reclaims under pressure).
 # max_read=65536: SFTP reads of 64 KiB instead of 32 KiB; sshfs-direct reads of 256 MiB went from
 # 272 to 412 MiB/s (median of 3, 2 cores); 128 KiB and 256 KiB measured lower (323, 368).
 # auto_cache: the kernel keeps file pages across opens and drops them when the size or mtime it sees
@@ -123,6 +128,8 @@ relay_ssh_stderr() {
     line=${line%$'\r'}
     [ -n "$line" ] || continue
     say "ssh: $line"
+    # Wakes the watch loop: ssh speaks when the connection drops or comes back, so it asks at once.
+    printf 'ssh\n' >&4
     # sshfs's own "read: ..." merely follows the cause when ssh exits; $logged_in is the config's
     # LocalCommand marker (helper/ssh/container-config.ts), no cause either.
     case $line in
@@ -143,7 +150,7 @@ start_sshfs() {
   relay_ssh_stderr <"$run/ssh_stderr" &
   relay_pid=$!
   disown
-  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "$ssh_host:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" &
+  sshfs -f -F "$etc/ssh_config" -o "$sshfs_opts" "$ssh_host:${SSHMOUNT_REMOTE_PATH:-}" "$mnt" 2>"$run/ssh_stderr" 4>&- &
   sshfs_pid=$!
   disown
 }
@@ -245,6 +252,10 @@ allowed_hosts() {
 
 trap stop TERM INT
 mkdir -p "$run"
+# The watch loop's clock and doorbell: read -t on a fifo nobody else holds waits like sleep, as a builtin
+# (no process each round) that a signal's trap still interrupts, and the ssh relay can ring it.
+mkfifo "$run/wake"
+exec 4<>"$run/wake"
 # ssh asks the askpass program instead of a terminal; it answers the target's password prompt only.
 if [ -s "$etc/ssh_password" ]; then
   export SSH_ASKPASS=/usr/local/bin/sshmount-askpass SSH_ASKPASS_REQUIRE=force
@@ -264,7 +275,7 @@ out=$(printf '%s\n%s\n' "$password" "$password" | smbpasswd -s -a sshmount 2>&1)
 unset password
 
 # smbd kills its whole process group when it exits, so it must have its own (no --no-process-group).
-smbd --foreground --debug-stdout &
+smbd --foreground --debug-stdout 4>&- &
 smbd_pid=$!
 disown
 
@@ -285,14 +296,26 @@ say ready
 # The probe is never killed: once sshfs has read a request, the kernel waits for its answer however
 # the caller is signalled (until ServerAlive gives up, ≤ 15 s). It counts as unanswered after 5 s, so
 # a statfs queued behind a big transfer on a slow link is not mistaken for a dead server.
-state=ready probe_pid='' probe_started=0
+# Idle cost: each probe is a process (~4 ms of CPU here), so while the mount is ready it asks every
+# 10 s, or at once when ssh says something (a dropped connection); every 2 s while it is not ready.
+# The loop itself runs builtins only. A dead server shows as reconnecting within 15 s, as ServerAlive.
+# $run/state holds the last word for the health check.
+state=ready probe_pid='' probe_started=0 next_probe=$((SECONDS + 10))
 set_state() {
   [ "$state" = "$1" ] || say "$1"
   state=$1
+  printf '%s\n' "$1" >"$run/state"
+}
+set_state ready
+# Waits up to $1 s; 0 when the ssh relay rang first (every ring waiting is taken at once).
+pause() {
+  read -r -t "$1" -u 4 _ || return 1
+  while read -r -t 0 -u 4 && read -r -u 4 _; do :; done
+  return 0
 }
 while :; do
-  sleep 2 &
-  wait $!
+  rang=0
+  pause 2 && rang=1
   alive "$smbd_pid" || fail "smbd exited"
   if ! alive "$sshfs_pid"; then
     set_state reconnecting
@@ -301,8 +324,7 @@ while :; do
       start_sshfs
       await_ready
     do
-      sleep 2 &
-      wait $!
+      pause 2
     done
     set_state ready
     continue
@@ -313,8 +335,8 @@ while :; do
   elif [ -n "$probe_pid" ] && ((SECONDS - probe_started >= 5)); then
     set_state reconnecting
   fi
-  if [ -z "$probe_pid" ]; then
-    stat -f "$mnt" >/dev/null 2>&1 &
-    probe_pid=$! probe_started=$SECONDS
+  if [ -z "$probe_pid" ] && { [ "$state" != ready ] || ((rang || SECONDS >= next_probe)); }; then
+    stat -f "$mnt" >/dev/null 2>&1 4>&- &
+    probe_pid=$! probe_started=$SECONDS next_probe=$((SECONDS + 10))
   fi
 done

@@ -5,15 +5,15 @@
 import net from "node:net";
 import path from "node:path";
 import type Docker from "dockerode";
-import { INPUT, inputPath, LABEL, ROLE, SMB_PORT_KEY } from "../container/contract";
+import { INPUT, inputPath, LABEL, ROLE, SMB_PORT, SMB_PORT_KEY } from "../container/contract";
 import { containerLogs, readContainerFile } from "../docker/containers";
 import { SshmountError } from "../errors";
-import { reachShare, smbUrl } from "../network/reach";
+import { reachShare, smbUrl, type RouteLookup } from "../network/reach";
 import type { Runtime } from "../runtime";
 import { hasControlCharacters } from "../text";
 import { SMB_USER } from "./inputs";
 import { displayRemotePath, normalizeRemotePath, validateMountRequest } from "./naming";
-import { parseLog, statusFrom, type EntrypointEvent } from "./status";
+import { parseLog, statusFrom, type ContainerState, type EntrypointEvent } from "./status";
 import type { MountInfo, SmbInfo } from "./types";
 
 /** What Samba and an smb:// URL take as they are, as SMB_USER is. */
@@ -79,7 +79,51 @@ export function servedAt(info: Docker.ContainerInspectInfo, network: string): { 
   };
 }
 
-/** The mount container `id` as its user sees it; `password` reads the SMB password out of it. */
+/** What describing a mount needs of the engine, from `inspect` or from a running container's list entry. */
+interface Facts {
+  labels: Record<string, string>;
+  state: ContainerState;
+  name: string;
+  created: string;
+  ip?: string;
+  port?: number;
+}
+
+function inspected(info: Docker.ContainerInspectInfo, network: string): Facts {
+  const labels = info.Config.Labels ?? {};
+  return { labels, state: info.State, name: info.Name, created: info.Created, ...servedAt(info, network) };
+}
+
+/**
+ * A health status from a list entry: its Health (Engine API 1.52 and later), else the words Docker
+ * appends to its Status, as `docker ps` shows them ("Up 2 minutes (unhealthy)"; docker/cli#6913).
+ */
+function listedHealth(summary: Docker.ContainerInfo & { Health?: { Status?: string } }): string | undefined {
+  if (typeof summary.Health?.Status === "string") return summary.Health.Status;
+  const words = /\((healthy|unhealthy|health: starting)\)$/.exec(summary.Status ?? "")?.[1];
+  return words === "health: starting" ? "starting" : words;
+}
+
+/**
+ * A running container's list entry has all `inspect` would give a list (the state of one that is not
+ * running needs inspect's exit code), so a list of twenty mounts asks the engine twenty times less.
+ */
+function listed(summary: Docker.ContainerInfo, network: string): Facts | undefined {
+  if (summary.State !== "running") return undefined;
+  const published = summary.Ports?.find(
+    (port) => port.PrivatePort === SMB_PORT && port.Type === "tcp" && port.IP === "127.0.0.1",
+  );
+  const health = listedHealth(summary);
+  return {
+    labels: summary.Labels ?? {},
+    state: { Running: true, ...(health ? { Health: { Status: health } } : {}) },
+    name: summary.Names?.[0] ?? "",
+    created: new Date(summary.Created * 1000).toISOString(),
+    ip: containerIp(summary.NetworkSettings?.Networks?.[network]?.IPAddress),
+    port: publishedPort(published?.PublicPort),
+  };
+}
+
 /**
  * The entrypoint's recent events: the log's last 200 lines hold them, unless smbd logged a burst
  * since, which pushes them out; then the whole log, so a ready mount never reads as starting.
@@ -90,25 +134,34 @@ async function recentEvents(container: Docker.Container): Promise<EntrypointEven
   return parseLog(await containerLogs(container));
 }
 
+/**
+ * The mount container `id` as its user sees it; `password` reads the SMB password out of it, `routes`
+ * answers the route lookup (a list shares one for all its mounts), `summary` is its list entry.
+ */
 export async function describeMount(
   runtime: Runtime,
   id: string,
-  options: { password?: boolean } = {},
+  options: { password?: boolean; routes?: RouteLookup; summary?: Docker.ContainerInfo } = {},
 ): Promise<MountInfo> {
   const container = runtime.docker.getContainer(id);
-  const info = await container.inspect();
-  const labels = info.Config.Labels ?? {};
+  const known = options.summary && listed(options.summary, runtime.network);
+  // Both at once: a list waits for the slowest mount, and the log is only read, never trusted, before
+  // the labels pass.
+  const [facts, events] = await Promise.all([
+    known ?? container.inspect().then((info) => inspected(info, runtime.network)),
+    recentEvents(container),
+  ]);
+  const { labels, ip, port } = facts;
   if (!isMountContainer(labels)) throw new SshmountError("not-found", "The container is not a mount", {});
-  const events = await recentEvents(container);
-  const status = statusFrom(info.State, events);
+  const status = statusFrom(facts.state, events);
   const share = labels[LABEL.name];
   const user = labels[LABEL.smbUser] ?? SMB_USER;
-  const { ip, port } = servedAt(info, runtime.network);
-  const reach = info.State.Running
+  const reach = facts.state.Running
     ? await reachShare(ip, port, {
         platform: runtime.platform,
         run: runtime.run,
         mode: runtime.connection,
+        lookUp: options.routes,
       })
     : undefined;
   const endpoint = reach?.endpoint;
@@ -126,9 +179,9 @@ export async function describeMount(
     alias: labels[LABEL.alias],
     remotePath: displayRemotePath(labels[LABEL.remotePath] ?? ""),
     status,
-    container: info.Name.replace(/^\//, ""),
+    container: facts.name.replace(/^\//, ""),
     destination: labels[LABEL.destination] ?? "",
-    createdAt: labels[LABEL.created] ?? info.Created,
+    createdAt: labels[LABEL.created] ?? facts.created,
     smb,
     ...(reach ? { connection: reach.connection } : {}),
     ...(status === "error" && lastError?.type === "error" ? { error: lastError.text } : {}),

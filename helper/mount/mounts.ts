@@ -8,13 +8,14 @@ import { LABEL, SMB_PORT } from "../container/contract";
 import { containerLogs, isGoingAway, removeContainer } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { ejectInFinder, finderMounts, volumeOf, type FinderVolumeTarget } from "../macos/finder";
+import { sharedRouteLookup } from "../network/reach";
 import type { Runtime } from "../runtime";
 import { resolveJumpChain } from "../ssh/jump";
 import { resolveHost, type ResolveOptions } from "../ssh/options";
 import { withTimeout } from "../timeout";
 import { checkAborted } from "./cancel";
 import { createMount } from "./create";
-import { describeMount, isMountContainer, servedAt } from "./describe";
+import { containerIp, describeMount, isMountContainer, servedAt } from "./describe";
 import { SMB_USER } from "./inputs";
 import { byName, findMount, managedContainers, newest, sameTarget, type ContainerSummary } from "./inventory";
 import { bringUp, cancellable } from "./lifecycle";
@@ -82,9 +83,12 @@ async function startExisting(
 /** Every mount with its container's id, sorted by name. */
 async function described(runtime: Runtime): Promise<{ id: string; mount: MountInfo }[]> {
   const containers = await managedContainers(runtime.docker);
+  const ips = containers.map((summary) => containerIp(summary.NetworkSettings?.Networks?.[runtime.network]?.IPAddress));
+  const early = runtime.connection === "auto" ? ips.find((ip) => ip !== undefined) : undefined;
+  const routes = sharedRouteLookup(runtime.platform, runtime.run, early);
   const mounts = await Promise.all(
     containers.map((summary) =>
-      describeMount(runtime, summary.Id).then(
+      describeMount(runtime, summary.Id, { routes, summary }).then(
         (mount) => ({ id: summary.Id, mount }),
         async (error) => {
           // Removed while we looked (another client's unmount): it is simply not a mount any more.

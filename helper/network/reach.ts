@@ -47,12 +47,16 @@ interface Reachability {
   connection: ConnectionChoice;
 }
 
+/** What the routing table says about a container IP (lookUpRoute, or one shared by a list's mounts). */
+export type RouteLookup = (ip: string, interfaces: Interfaces) => Promise<RouteVerdict | undefined>;
+
 interface ReachOptions {
   platform: NodeJS.Platform;
   run: CommandRunner;
   mode: ConnectionMode;
   probe?: (host: string, port: number) => Promise<ProbeResult>;
   interfaces?: () => Interfaces;
+  lookUp?: RouteLookup;
 }
 
 /** Asks the routing table about `ip` (macOS `route -n get`, Linux `ip route get`); undefined elsewhere. */
@@ -76,6 +80,20 @@ export async function lookUpRoute(
     // No route tool (a minimal Linux): the probe alone decides.
     return undefined;
   }
+}
+
+/**
+ * One route lookup for every container IP of one Docker network: the routing table routes the
+ * network's subnet as a whole, so the first IP's verdict holds for the others (each IP's TCP probe
+ * still confirms it). A list of twenty mounts then spawns `route` once, not twenty times (measured
+ * here: 20 spawns of `ip route get` in parallel 140-320 ms, one 8-15 ms).
+ */
+export function sharedRouteLookup(platform: NodeJS.Platform, run: CommandRunner, early?: string): RouteLookup {
+  let verdict: Promise<RouteVerdict | undefined> | undefined;
+  const lookUp: RouteLookup = (ip, interfaces) => (verdict ??= lookUpRoute(ip, platform, run, interfaces));
+  // An IP known before the mounts are inspected (a list's summaries have one) starts the lookup now.
+  if (early) void lookUp(early, os.networkInterfaces());
+  return lookUp;
 }
 
 /** "refused" means the path works and smbd is still starting: worth a few more tries. */
@@ -127,7 +145,8 @@ export async function reachShare(
     };
   }
   const interfaces = (options.interfaces ?? os.networkInterfaces)();
-  const verdict = await lookUpRoute(containerIp, options.platform, options.run, interfaces);
+  const lookUp = options.lookUp ?? ((ip, found) => lookUpRoute(ip, options.platform, options.run, found));
+  const verdict = await lookUp(containerIp, interfaces);
   if (verdict && !verdict.reachable) {
     return { endpoint: localhost, connection: { mode: "localhost", via: verdict.via, reason: verdict.advice } };
   }

@@ -36,6 +36,7 @@ import {
   startRelay,
   type Requests,
 } from "./slow-link";
+import { scaleRows, type ScaleRow } from "./scale";
 
 const execFileAsync = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -56,6 +57,9 @@ const RTTS = (process.env.BENCH_RTTS ?? `20:${Math.min(RUNS, 3)},80:1`).split(",
 const SLOW_MBIT = Number(process.env.BENCH_MBIT ?? 100);
 /** BENCH_COUNT=off: the stock server (internal-sftp, no request log), to see what the counting costs. */
 const COUNT = process.env.BENCH_COUNT !== "off";
+/** BENCH_SCALE=on|off|only: the twenty-mount rows (scale.ts); "only" runs them alone. */
+const SCALE = process.env.BENCH_SCALE ?? "on";
+if (!["on", "off", "only"].includes(SCALE)) throw new Error(`BENCH_SCALE must be on, off or only, not ${SCALE}`);
 const FOLDER = 1000;
 /** The entries a Finder window shows without scrolling, whose metadata and streams it asks for. */
 const VISIBLE = 40;
@@ -762,20 +766,35 @@ try {
   const started = performance.now();
   const results: Results = {};
   const links: Link[] = [];
-  if (LINK !== "slow") {
+  if (SCALE !== "only" && LINK !== "slow") {
     await measure(bench, results);
     const address = await addressOn(bench.container, bench.runtime.network);
     const fast = { label: "fast", tag: "fast", container: bench.container, smb: bench.mount.smb, auth: bench.auth };
     await linkRows(bench, { ...fast, address, runs: RUNS }, results);
   }
-  if (LINK !== "fast") {
+  if (SCALE !== "only" && LINK !== "fast") {
     for (const { rttMs, runs } of RTTS) {
       const link = await slowLink(bench, rttMs, runs);
       await linkRows(bench, link, results);
       links.push(link);
     }
   }
-  const rows = ratios(results, links);
+  const scale: ScaleRow[] =
+    SCALE === "off"
+      ? []
+      : await scaleRows(
+          {
+            runtime: bench.runtime,
+            dir: bench.dir,
+            alias: "bench",
+            sshConfig: path.join(bench.dir, "state", "ssh_config"),
+            server: bench.server,
+            prefix: `${bench.mount.name}-n`,
+            runs: RUNS,
+          },
+          recorder(results),
+        );
+  const rows = [...(SCALE === "only" ? [] : ratios(results, links)), ...scale];
   process.stderr.write(`bench took ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
   const out = path.resolve("bench-results");
   await fs.mkdir(out, { recursive: true });

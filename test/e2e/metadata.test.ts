@@ -290,6 +290,54 @@ function events(mode: MetadataStore): void {
     expect(clean(row)).toBe(true);
   }, 300_000);
 
+  it("the kernel evicts idle inodes (a walk under memory pressure): A keeps it, as sshfs's noforget promises", async () => {
+    const file = f("evicted");
+    await world.onServer(["sh", "-c", `echo ${file} > ${file}`]);
+    await setMetadata(file);
+    const inode = await inodeOf(file);
+    const tree = `walk-${file}`;
+    await world.onServer([
+      "sh",
+      "-c",
+      `mkdir ${tree} && cd ${tree} && for d in $(seq 20); do mkdir d$d && (cd d$d && seq -f f%g 1000 | xargs touch); done`,
+    ]);
+    await inMount(["sh", "-c", `ls -lR /mnt/remote/${tree} >/dev/null`]);
+    const container = engine.docker.getContainer(mount.container);
+    const usage = async () =>
+      ((await container.stats({ stream: false })) as { memory_stats: { usage: number } }).memory_stats.usage;
+    const before = await usage();
+    // A limit just above what the processes hold: the kernel reclaims the walk's dentries and inodes,
+    // A's among them (idle), and without noforget sshfs would number A afresh when smbd looks it up.
+    const stat = await inMount([
+      "sh",
+      "-c",
+      "cat /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.stat",
+    ]);
+    const anon = Number(/^(?:rss|anon) (\d+)$/m.exec(stat)?.[1]);
+    await container.update({ Memory: anon + 16 * 1024 * 1024, MemorySwap: anon + 16 * 1024 * 1024 });
+    const after = await usage();
+    process.stderr.write(`metadata: eviction: container memory ${before >> 20} -> ${after >> 20} MiB\n`);
+    // Without it the test could not fail: the walk's kernel cache (~1 KiB an entry) must have gone.
+    expect(before - after).toBeGreaterThan(10 * 1024 * 1024);
+    const takers = await makeTakers(`takers-${file}`, 100);
+    await takerOf(takers, inode);
+    const row: Row = {
+      mode,
+      event: "kernel evicts idle inodes",
+      a: keptBy(await metadataOf(file), file),
+      others: [
+        {
+          who: "files looked up after",
+          misattributed: (await Promise.all(takers.slice(0, 3).map(metadataOf))).some((shown) => leaks(shown, file)),
+        },
+      ],
+    };
+    table.push(row);
+    expect(await inodeOf(file)).toBe(inode);
+    expect(row.a).toBe("kept");
+    expect(clean(row)).toBe(true);
+  }, 300_000);
+
   it("unmount and mount again: no file that gets A's old inode shows A's metadata", async () => {
     const row = await restartRow("unmount + mount", "remount", async () => {
       await sshmount.unmount(mount.name, world.options);

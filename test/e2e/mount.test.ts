@@ -430,17 +430,37 @@ describe("the health check", () => {
 
   it("turns unhealthy when the server stops answering, and the mount reads as reconnecting until it is back", async () => {
     const mount = await mountServer("", "health");
-    expect(await health(mount.container, "healthy", 30)).toBe("healthy");
+    // The check runs every 30 s (container/Dockerfile), the first one 30 s after the start.
+    expect(await health(mount.container, "healthy", 45)).toBe("healthy");
     const server = world.runtime.docker.getContainer(world.server.serverName);
     await server.pause();
     try {
-      expect(await health(mount.container, "unhealthy", 60)).toBe("unhealthy");
+      // Reconnecting within 15 s, then two failed checks 30 s apart.
+      expect(await health(mount.container, "unhealthy", 100)).toBe("unhealthy");
       expect((await sshmount.list(world.options)).find((m) => m.name === mount.name)?.status).toBe("reconnecting");
     } finally {
       await server.unpause();
     }
-    expect(await health(mount.container, "healthy", 40)).toBe("healthy");
+    expect(await health(mount.container, "healthy", 45)).toBe("healthy");
     expect(await smb(smbTargetOf(mount), ["ls"])).toContain("Welcome.txt");
+    await sshmount.unmount(mount.name, world.options);
+  }, 240_000);
+});
+
+describe("an idle mount", () => {
+  it("costs at most 0.2% of a core (its container's CPU over 60 s, health checks and probes included)", async () => {
+    const mount = await mountServer("", "idle");
+    const container = world.runtime.docker.getContainer(mount.container);
+    const cpu = async () =>
+      ((await container.stats({ stream: false })) as { cpu_stats: { cpu_usage: { total_usage: number } } }).cpu_stats
+        .cpu_usage.total_usage;
+    // Past the start period, so the window holds the health checks a mount pays for all its life.
+    await sleep(35_000);
+    const [before, started] = [await cpu(), Date.now()];
+    await sleep(60_000);
+    const percent = ((await cpu()) - before) / ((Date.now() - started) * 1e4);
+    process.stderr.write(`mount: idle CPU ${percent.toFixed(3)}% of a core\n`);
+    expect(percent).toBeLessThanOrEqual(0.2);
     await sshmount.unmount(mount.name, world.options);
   }, 180_000);
 });

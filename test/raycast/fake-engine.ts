@@ -108,6 +108,9 @@ export class FakeEngine {
   subnetChosenByEngine = false;
   /** How often the container list was asked for: each mount and list sweeps what others left behind. */
   listed = 0;
+  /** How often a container was inspected, and its log read: a list's cost per mount. */
+  inspected = 0;
+  logsRead = 0;
   /** Attach connections to a container's stdin that are still open. */
   attached = 0;
   /** The dockerode options of every client the helper made, in order. */
@@ -184,6 +187,7 @@ class FakeContainer {
 
   async inspect() {
     const record = this.record;
+    this.engine.inspected += 1;
     return {
       Id: record.id,
       Name: `/${record.name}`,
@@ -223,6 +227,7 @@ class FakeContainer {
   }
 
   async logs(options: { tail?: number } = {}) {
+    this.engine.logsRead += 1;
     if (this.record.removing) {
       // Docker's words for it (daemon/logs.go).
       const message = "can not get logs from container which is dead or marked for removal";
@@ -383,6 +388,10 @@ class FakeDocker {
         Labels: record.labels,
         Created: record.created,
         State: state(record),
+        // Docker's words in a list entry, as `docker ps` shows them (docker/cli#6913 parses the same).
+        Status: record.running
+          ? `Up 5 minutes (${record.healthy ? "healthy" : "unhealthy"})`
+          : `Exited (${record.exitCode}) 1 minute ago`,
         Ports: Object.entries(record.request.HostConfig?.PortBindings ?? {}).flatMap(([port, bindings]) =>
           bindings.map((binding) => ({
             IP: boundIp(binding),

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { list, logs, mount, openable, remount, unmount, unmountAll } from "../../../helper/mount/mounts";
 import type { MountProgress } from "../../../helper/mount/types";
+import type { CommandRunner } from "../../../helper/process";
+import { routeFixtures } from "../../fixtures/routes";
 import { createFakeRuntime, type FakeRuntime } from "./fake-runtime";
 
 let world: FakeRuntime;
@@ -90,5 +92,43 @@ describe("the mount verbs over one container list each", () => {
     await mount(world.runtime, "web", "/srv", { sshConfig: world.sshConfig, name: "two" });
     records()[0].removing = true;
     expect((await list(world.runtime)).map((each) => each.name)).toEqual(["two"]);
+  });
+});
+
+describe("a list of twenty mounts", () => {
+  it("costs one container list, one log read per mount, no inspect of a running one, and one route lookup", async () => {
+    for (let i = 0; i < 20; i++) await mount(world.runtime, "web", `/srv/${i}`, { sshConfig: world.sshConfig });
+    // Docker Desktop without a route: the lookup decides alone, so no probe is sent anywhere.
+    const fixture = routeFixtures["Docker Desktop alone: the IP falls to the default route"];
+    const routes: string[][] = [];
+    const run: CommandRunner = async (file, args) => {
+      routes.push([file, ...args]);
+      return { stdout: fixture.stdout, stderr: fixture.stderr, exitCode: 0, timedOut: false };
+    };
+    const runtime = { ...world.runtime, platform: "darwin" as const, connection: "auto" as const, run };
+    const before = { listed: world.engine.listed, inspected: world.engine.inspected, logs: world.engine.logsRead };
+    const mounts = await list(runtime);
+    expect(mounts).toHaveLength(20);
+    expect(mounts.every((each) => each.status === "ready" && each.smb.host === "127.0.0.1")).toBe(true);
+    expect(world.engine.listed - before.listed).toBe(1);
+    expect(world.engine.inspected - before.inspected).toBe(0);
+    expect(world.engine.logsRead - before.logs).toBe(20);
+    expect(routes).toEqual([["/sbin/route", "-n", "get", world.engine.containerIp]]);
+  });
+
+  it("reads health from the list entry, and inspects only a mount that is not running", async () => {
+    for (const name of ["up", "sick", "down"]) await mountWeb(name);
+    const [, sick, down] = records();
+    sick.healthy = false;
+    down.running = false;
+    const before = world.engine.inspected;
+    const mounts = await list(world.runtime);
+    expect(Object.fromEntries(mounts.map((each) => [each.name, each.status]))).toEqual({
+      up: "ready",
+      sick: "reconnecting",
+      down: "stopped",
+    });
+    // Both of "down": the sweep's look at a stopped mount (was it abandoned?) and its description.
+    expect(world.engine.inspected - before).toBe(2);
   });
 });
