@@ -8,6 +8,7 @@ import type {
   DoctorReport,
   ErrorKind,
   HostEntry,
+  MetadataStore,
   MountInfo,
   MountProgress,
   OpenResult,
@@ -120,6 +121,7 @@ export function mountJson(mount: MountInfo, withPassword: boolean) {
     remotePath: mount.remotePath,
     status: mount.status,
     container: mount.container,
+    metadata: mount.metadata,
     smb: withPassword ? { url, host, port, share, user, password } : { url, host, port, share, user },
   };
 }
@@ -143,12 +145,30 @@ export function mountText(mount: MountInfo, platform: NodeJS.Platform, showPassw
       : []),
     `  User:     ${mount.smb.user}`,
     `  Password: ${passwordText(mount, showPassword)}`,
+    `  Metadata: ${METADATA_WORDS[mount.metadata]}`,
   ];
   if (platform === "darwin") lines.push(`Open it in Finder: sshmount open ${mount.name}`);
   else
     lines.push(`Browse it: smbclient //${mount.smb.host}/${mount.smb.share} -p ${mount.smb.port} -U ${mount.smb.user}`);
   lines.push(`Unmount:  sshmount unmount ${mount.name}`);
   return `${lines.join("\n")}\n`;
+}
+
+const METADATA_WORDS: Record<MetadataStore, string> = {
+  mac: "Finder's tags and forks kept by the mount (--metadata mac)",
+  server: "resource forks also as ._ files on the server (--metadata server)",
+};
+
+/**
+ * Where metadata lives is fixed when a mount is made: a --metadata that differs from an existing
+ * mount's is not applied, and saying so beats a promise quietly not kept.
+ */
+export function metadataNote(mount: MountInfo, asked: MetadataStore | undefined): string {
+  if (asked === undefined || asked === mount.metadata) return "";
+  return (
+    `sshmount: note: "${mount.name}" already existed with --metadata ${mount.metadata}, which it keeps; ` +
+    `to mount it with --metadata ${asked}, run \`sshmount unmount ${mount.name}\` and mount again.\n`
+  );
 }
 
 /** A terminal's scrollback and a screen share are no place for the password unless it was asked for. */

@@ -3,7 +3,7 @@
  * CLI, declared once. Usage, validation, parseArgs' options and the shell completions are all generated
  * from the two tables, so they cannot disagree.
  */
-import { METADATA_STORES } from "../container/contract";
+import { isMetadataStore, METADATA_STORES } from "../container/contract";
 
 /** What a shell completes for a verb's argument. */
 export type Completes = "hosts" | "mounts" | "verbs" | "shells";
@@ -99,10 +99,7 @@ export const FLAGS = [
       "Where Finder metadata lives: mac (default; kept by the mount until it restarts or is unmounted, " +
       "nothing written to the server) or server (resource forks also as ._ files beside each file on the " +
       "server, kept for good, at one more lookup per entry in every listing)",
-    check: (value) =>
-      (METADATA_STORES as readonly string[]).includes(value)
-        ? undefined
-        : `--metadata takes mac or server, not "${value}"`,
+    check: (value) => (isMetadataStore(value) ? undefined : `--metadata takes mac or server, not "${value}"`),
   },
   {
     name: "show-password",

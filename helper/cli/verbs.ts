@@ -13,6 +13,7 @@ import {
   hostsText,
   json,
   listText,
+  metadataNote,
   mountJson,
   mountText,
   openJson,
@@ -97,6 +98,8 @@ export const VERBS = [
         signal: io.signal,
       });
       io.stdout(flags.json ? json(mountJson(mount, true)) : mountText(mount, platform, flags["show-password"]));
+      const note = metadataNote(mount, flags.metadata as api.MetadataStore | undefined);
+      if (note) io.stderr(note);
     },
   },
   {

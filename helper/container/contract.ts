@@ -14,6 +14,8 @@ import type { EngineProduct } from "../docker/engine-product";
  */
 export const METADATA_STORES = ["mac", "server"] as const;
 export type MetadataStore = (typeof METADATA_STORES)[number];
+export const isMetadataStore = (value: unknown): value is MetadataStore =>
+  (METADATA_STORES as readonly unknown[]).includes(value);
 
 /** The labels sshmount's containers carry; a container is what its role label says. */
 export const LABEL = {

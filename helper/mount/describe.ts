@@ -5,7 +5,16 @@
 import net from "node:net";
 import path from "node:path";
 import type Docker from "dockerode";
-import { INPUT, inputPath, LABEL, ROLE, SMB_PORT, SMB_PORT_KEY } from "../container/contract";
+import {
+  INPUT,
+  inputPath,
+  isMetadataStore,
+  LABEL,
+  ROLE,
+  SMB_PORT,
+  SMB_PORT_KEY,
+  type MetadataStore,
+} from "../container/contract";
 import { containerLogs, readContainerFile } from "../docker/containers";
 import { SshmountError } from "../errors";
 import { reachShare, smbUrl, type RouteLookup } from "../network/reach";
@@ -55,7 +64,8 @@ export function isMountContainer(labels: Record<string, string> | undefined): bo
     (smbUser === undefined || smbUserPattern.test(smbUser)) &&
     optionalText(created, 64) &&
     (created === undefined || !Number.isNaN(Date.parse(created))) &&
-    (labels[LABEL.address] === undefined || net.isIPv4(labels[LABEL.address]))
+    (labels[LABEL.address] === undefined || net.isIPv4(labels[LABEL.address])) &&
+    (labels[LABEL.metadata] === undefined || isMetadataStore(labels[LABEL.metadata]))
   );
 }
 
@@ -77,6 +87,12 @@ export function servedAt(info: Docker.ContainerInspectInfo, network: string): { 
     ip: containerIp(info.NetworkSettings.Networks?.[network]?.IPAddress),
     port: publishedPort(published?.HostPort),
   };
+}
+
+/** A mount's metadata store from its validated labels; mounts made before the label existed keep theirs here. */
+export function metadataOf(labels: Record<string, string>): MetadataStore {
+  const stored = labels[LABEL.metadata];
+  return isMetadataStore(stored) ? stored : "mac";
 }
 
 /** What describing a mount needs of the engine, from `inspect` or from a running container's list entry. */
@@ -182,6 +198,7 @@ export async function describeMount(
     container: facts.name.replace(/^\//, ""),
     destination: labels[LABEL.destination] ?? "",
     createdAt: labels[LABEL.created] ?? facts.created,
+    metadata: metadataOf(labels),
     smb,
     ...(reach ? { connection: reach.connection } : {}),
     ...(status === "error" && lastError?.type === "error" ? { error: lastError.text } : {}),

@@ -24,6 +24,8 @@ export interface MountInfo {
   /** user@host:port as OpenSSH resolved it. */
   destination: string;
   createdAt: string;
+  /** Where Finder metadata lives (label sshmount.metadata; mounts made before it existed: "mac"). */
+  metadata: MetadataStore;
   smb: SmbInfo;
   /** How the URL reaches the share, and why; absent while the mount is stopped. */
   connection?: ConnectionChoice;

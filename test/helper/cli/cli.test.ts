@@ -135,34 +135,67 @@ describe("the verb table", () => {
   });
 });
 
+/** A CLI over a fake engine and fake macOS commands, with one host, web, in its ssh config. */
+async function fakeMachine(platform: "darwin" | "linux") {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-cli-"));
+  const { sshConfig } = writeSshClient(dir, { web: ["HostName web.example", "User ann"] }, ["web.example"]);
+  const engine = new FakeEngine();
+  const options = {
+    env: { PATH: process.env.PATH, HOME: dir, USER: "ann", XDG_CACHE_HOME: path.join(dir, "cache") },
+    home: dir,
+    platform,
+    dockerSocket: path.join(dir, "docker.sock"),
+    connection: "localhost" as const,
+    dockerClient: engine.client,
+    run: new FakeProcesses().run,
+    appleScript: new FakeAppleScript().run,
+  };
+  const run = async (argv: string[]) => {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      options,
+    });
+    return { code, stdout, stderr };
+  };
+  return { sshConfig, engine, options, run, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
 describe("open --all", () => {
   it("runs Reconnect All over the engine and prints what it opened; --json the same as data", async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sshmount-cli-"));
-    const { sshConfig } = writeSshClient(dir, { web: ["HostName web.example", "User ann"] }, ["web.example"]);
-    const engine = new FakeEngine();
-    const options = {
-      env: { PATH: process.env.PATH, HOME: dir, USER: "ann", XDG_CACHE_HOME: path.join(dir, "cache") },
-      home: dir,
-      platform: "darwin" as const,
-      dockerSocket: path.join(dir, "docker.sock"),
-      connection: "localhost" as const,
-      dockerClient: engine.client,
-      run: new FakeProcesses().run,
-      appleScript: new FakeAppleScript().run,
-    };
+    const machine = await fakeMachine("darwin");
     try {
-      await mount("web", "", { ...options, sshConfig, name: "site" });
-      const run = async (argv: string[]) => {
-        let stdout = "";
-        const code = await main(argv, { stdout: (text) => (stdout += text), stderr: () => undefined, options });
-        return { code, stdout };
-      };
-      const url = `smb://sshmount@127.0.0.1:${engine.publishedPort("site")}/site`;
-      expect(await run(["open", "--all"])).toEqual({ code: 0, stdout: `Opened ${url} in Finder at /Volumes/site\n` });
-      const asJson = await run(["open", "--all", "--json"]);
+      await mount("web", "", { ...machine.options, sshConfig: machine.sshConfig, name: "site" });
+      const url = `smb://sshmount@127.0.0.1:${machine.engine.publishedPort("site")}/site`;
+      expect(await machine.run(["open", "--all"])).toMatchObject({
+        code: 0,
+        stdout: `Opened ${url} in Finder at /Volumes/site\n`,
+      });
+      const asJson = await machine.run(["open", "--all", "--json"]);
       expect(JSON.parse(asJson.stdout)).toMatchObject({ opened: [{ name: "site", opened: true }], notReady: [] });
     } finally {
-      await fs.rm(dir, { recursive: true, force: true });
+      await machine.remove();
+    }
+  });
+});
+
+describe("mount of a target that is mounted already", () => {
+  it("returns the existing mount and, when --metadata differs from its own, says it keeps its own", async () => {
+    const machine = await fakeMachine("linux");
+    const mountWeb = (...flags: string[]) =>
+      machine.run(["mount", "web", "--ssh-config", machine.sshConfig, "--json", ...flags]);
+    try {
+      expect((await mountWeb()).code).toBe(0);
+      const again = await mountWeb("--metadata", "server");
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ name: "web", metadata: "mac" });
+      expect(again.stderr).toContain('note: "web" already existed with --metadata mac, which it keeps');
+      expect((await mountWeb("--metadata", "mac")).stderr).not.toContain("note:");
+      expect(machine.engine.containers.size).toBe(1);
+    } finally {
+      await machine.remove();
     }
   });
 });

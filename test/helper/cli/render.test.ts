@@ -6,6 +6,7 @@ import {
   helpText,
   hostsText,
   listText,
+  metadataNote,
   mountJson,
   mountText,
   openJson,
@@ -29,6 +30,7 @@ const mount: MountInfo = {
   container: "sshmount-web-srv",
   destination: "ann@web.example:22",
   createdAt: "2026-12-01T18:00:00.000Z",
+  metadata: "mac",
   smb: {
     url: "smb://sshmount@172.30.0.5/web-srv",
     host: "172.30.0.5",
@@ -68,6 +70,7 @@ describe("a mount's text", () => {
         "  Via:      the container IP: this machine routes to the container IP and port 445 answers",
         "  User:     sshmount",
         "  Password: hidden (add --show-password, or use --json)",
+        "  Metadata: Finder's tags and forks kept by the mount (--metadata mac)",
         "Browse it: smbclient //172.30.0.5/web-srv -p 445 -U sshmount",
         "Unmount:  sshmount unmount web-srv",
         "",
@@ -110,6 +113,7 @@ describe("the JSON contract", () => {
       remotePath: "/srv",
       status: "ready",
       container: "sshmount-web-srv",
+      metadata: "mac",
       smb: { url: mount.smb.url, host: "172.30.0.5", port: 445, share: "web-srv", user: "sshmount" },
     });
     expect(mountJson(mount, true).smb).toHaveProperty("password", "s3cret-pass");
@@ -120,6 +124,17 @@ describe("the JSON contract", () => {
     expect(openJson({ mount, opened: true, volume: "/Volumes/web-srv" }, true)).toMatch(
       /^{\n {2}"name": "web-srv",[\s\S]*"password": "s3cret-pass"[\s\S]*"volume": "\/Volumes\/web-srv"\n}\n$/,
     );
+  });
+});
+
+describe("a --metadata the existing mount does not have", () => {
+  it("says the mount keeps its own and how to change it, and says nothing when they agree or none was asked", () => {
+    expect(metadataNote(mount, "server")).toBe(
+      'sshmount: note: "web-srv" already existed with --metadata mac, which it keeps; to mount it with ' +
+        "--metadata server, run `sshmount unmount web-srv` and mount again.\n",
+    );
+    expect(metadataNote({ ...mount, metadata: "server" }, "server")).toBe("");
+    expect(metadataNote(mount, undefined)).toBe("");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { containerIp, isMountContainer, publishedPort } from "../../../helper/mount/describe";
+import { containerIp, isMountContainer, metadataOf, publishedPort } from "../../../helper/mount/describe";
 
 const labels = {
   "sshmount.role": "mount",
@@ -21,6 +21,7 @@ describe("isMountContainer", () => {
     );
     expect(isMountContainer(older)).toBe(true);
     expect(isMountContainer({ ...labels, "sshmount.address": "172.18.255.254" })).toBe(true);
+    expect(isMountContainer({ ...labels, "sshmount.metadata": "server" })).toBe(true);
   });
 
   it.each([
@@ -40,6 +41,7 @@ describe("isMountContainer", () => {
     ["a creation time that is no date", { "sshmount.created": "yesterday" }],
     ["a fixed address that is no IPv4 address", { "sshmount.address": "172.18.0.2/16" }],
     ["a fixed address that is a host name", { "sshmount.address": "evil.example" }],
+    ["a metadata store sshmount has not", { "sshmount.metadata": "icloud" }],
   ])("refuses %s", (_what, change) => {
     expect(isMountContainer({ ...labels, ...change })).toBe(false);
   });
@@ -49,6 +51,14 @@ describe("isMountContainer", () => {
       expect(isMountContainer(Object.fromEntries(Object.entries(labels).filter(([each]) => each !== key)))).toBe(false);
     }
     expect(isMountContainer(undefined)).toBe(false);
+  });
+});
+
+describe("metadataOf", () => {
+  it("reads the store a mount was made with; a mount from before the label keeps its metadata on the Mac", () => {
+    expect(metadataOf({ ...labels, "sshmount.metadata": "server" })).toBe("server");
+    expect(metadataOf({ ...labels, "sshmount.metadata": "mac" })).toBe("mac");
+    expect(metadataOf(labels)).toBe("mac");
   });
 });
 
