@@ -48,14 +48,17 @@ readonly committed=/var/lib/sshmount/committed
 # ~128 KiB read-ahead (first read at 80 ms RTT 4.3–5.0 → 7.5–9.1 MiB/s, 0.89× sftp get; the same at
 # 20 ms and on the fast link), but then every re-read crosses the network again (fast link 594 → 201
 # MiB/s, 80 ms 30 → 9 MiB/s): a loss for anything opened twice (Quick Look, then the app).
-# dcache_timeout=2: how long sshfs trusts the sizes, times and listings it has (its default is 20 s).
-# A change on the server shows through the share once they expire plus the kernel's 1 s attribute
-# cache: measured 0.3–2.3 s (test/e2e/freshness.test.ts), 20.5–21.4 s with the default. The price is a
-# round trip for what is older: a 1000-entry folder listed again after 5 s costs 24 readdirs (about
-# 0.2 s at 20 ms RTT) instead of none, and copying out 200 files listed just before costs an lstat
-# for each one read over 2 s after the listing (bench, 20 ms RTT: 202 → 367 lstats, 11.9 → 13.6 s).
+# dcache_dir_timeout=2: how long sshfs trusts a folder's listing (its default is 20 s). A listing it
+# fetches again also refreshes every entry's size and times, so a change on the server shows in the
+# share's listings once it expires plus the kernel's 1 s: measured 0.3–3.0 s (test/e2e/freshness.test.ts),
+# 20.5–21.4 s with the default. The price is a round trip for a folder listed over 2 s before.
+# Attributes keep sshfs's 20 s (a file opened without being listed again may look unchanged that long):
+# the kernel re-checks a file's attributes each second while reading it, and at 2 s for attributes
+# too each check would be an SFTP stat queued behind the read's own data. Fast-link first reads, one
+# run each (noisy: sshfs directly moved 135–176 MiB/s between them): 132 MiB/s with all of sshfs's
+# cache at 2 s, 198 with none at 2 s, 140 with this.
 # The ssh settings (keep-alive, ciphers, compression) are ssh_config's, which sshfs runs ssh with.
-readonly sshfs_opts=allow_other,reconnect,idmap=user,uid=1000,gid=1000,noforget,max_read=65536,auto_cache,dcache_timeout=2
+readonly sshfs_opts=allow_other,reconnect,idmap=user,uid=1000,gid=1000,noforget,max_read=65536,auto_cache,dcache_dir_timeout=2
 
 say() { printf 'sshmount: %s\n' "$*"; }
 invalid() { say "error: $*"; exit 2; }

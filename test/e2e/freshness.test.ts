@@ -5,8 +5,8 @@ import * as sshmount from "../../helper/index";
 import { createWorld, smb, smbTargetOf, type World } from "./harness";
 
 /**
- * How soon a change made on the server shows through the share, with the caches warm: sshfs trusts
- * what it has for dcache_timeout (assets/container/entrypoint.sh), the kernel its attributes for 1 s more.
+ * How soon a change made on the server shows in the share's listings, with the caches warm: sshfs trusts
+ * a listing for dcache_dir_timeout (assets/container/entrypoint.sh), the kernel its attributes for 1 s more.
  */
 const WINDOW_MS = 3_000;
 /** A change is seen up to one look late: an smbclient session takes ~0.3 s here, ~1 s under load. */
