@@ -68,7 +68,15 @@ describe("the sshmount CLI, as scripts use it", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Connecting to server");
     mounted = JSON.parse(result.stdout);
-    expect(Object.keys(mounted).sort()).toEqual(["alias", "container", "name", "remotePath", "smb", "status"]);
+    expect(Object.keys(mounted).sort()).toEqual([
+      "alias",
+      "container",
+      "metadata",
+      "name",
+      "remotePath",
+      "smb",
+      "status",
+    ]);
     expect(Object.keys(mounted.smb).sort()).toEqual(["host", "password", "port", "share", "url", "user"]);
     expect(mounted).toMatchObject({
       name: name(),
@@ -76,6 +84,7 @@ describe("the sshmount CLI, as scripts use it", () => {
       remotePath: "~/Project Notes",
       status: "ready",
       container: `sshmount-${name()}`,
+      metadata: "mac",
     });
     expect(await smb(mounted.smb, ["ls"])).toContain("Ideas.md");
   }, 120_000);
