@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import net from "node:net";
 import type Docker from "dockerode";
 import { statusCode } from "./status-code";
@@ -124,17 +124,20 @@ async function freeSubnet(docker: Docker, name: string): Promise<Subnet | undefi
  * since the engine hands out addresses from the bottom (to the demo server, a host-key scan), so the
  * two do not meet. `taken` holds every address in use or kept by a stopped mount, and the gateway.
  * Never the last usable address: OrbStack gives it to the Mac (see the entrypoint's allowed_hosts).
+ * `spread` > 1 picks at random among that many highest free ones: mounts made at the same moment all
+ * see the same free address, and after a conflict they must not all retry the same next one.
  */
-export function pickAddress(subnet: string, taken: ReadonlySet<string>): string | undefined {
+export function pickAddress(subnet: string, taken: ReadonlySet<string>, spread = 1): string | undefined {
   const parsed = parseSubnet(subnet);
   if (!parsed) return undefined;
   const size = 2 ** (32 - parsed.bits);
+  const free: string[] = [];
   // Down from the one before the last usable address; never the network address or the first (the gateway's).
-  for (let offset = size - 3; offset >= 2; offset--) {
+  for (let offset = size - 3; offset >= 2 && free.length < spread; offset--) {
     const address = ipv4(parsed.base + offset);
-    if (!taken.has(address)) return address;
+    if (!taken.has(address)) free.push(address);
   }
-  return undefined;
+  return free.length > 0 ? free[randomInt(free.length)] : undefined;
 }
 
 /** The network's IPv4 subnet and the addresses its gateway and running containers have, as the engine says. */

@@ -171,13 +171,13 @@ async function engineProductOf(runtime: Runtime): Promise<EngineProduct> {
  * Undefined on a network whose subnet the engine chose (made by an older sshmount): no fixed address
  * is allowed there.
  */
-async function fixedAddress(runtime: Runtime): Promise<string | undefined> {
+async function fixedAddress(runtime: Runtime, spread = 1): Promise<string | undefined> {
   const addressing = await networkAddresses(runtime.docker, runtime.network);
   if (!addressing) return undefined;
   // Stopped mounts are not on the network's list, yet their address is theirs.
   const mounts = await runtime.docker.listContainers({ all: true, filters: { label: [LABEL.address] } });
   const kept = mounts.map((summary) => summary.Labels[LABEL.address]).filter((address) => net.isIPv4(address ?? ""));
-  return pickAddress(addressing.subnet, new Set([...addressing.inUse, ...kept]));
+  return pickAddress(addressing.subnet, new Set([...addressing.inUse, ...kept]), spread);
 }
 
 /** The engine's refusal of a fixed address on a network whose subnet it chose itself. */
@@ -265,12 +265,12 @@ async function startMountContainer(runtime: Runtime, plan: ContainerPlan, option
         break;
       } catch (error) {
         const unpinnable = address !== undefined && isUnpinnableNetwork(error);
-        if (!(isPortConflict(error) || unpinnable) || attempt === 3) throw error;
+        if (!(isPortConflict(error) || unpinnable) || attempt === 5) throw error;
         lifeline.close();
         await guard.remove();
         container = undefined;
         guard = undefined;
-        address = unpinnable ? undefined : address && (await fixedAddress(runtime));
+        address = unpinnable ? undefined : address && (await fixedAddress(runtime, 32));
       }
     }
     await waitReady(runtime, container, 1, plan.host, plan.remotePath, options);

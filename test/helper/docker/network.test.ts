@@ -19,3 +19,12 @@ describe("a mount's fixed address", () => {
     expect(pickAddress("999.0.0.0/24", new Set())).toBeUndefined();
   });
 });
+
+describe("pickAddress with a spread, for mounts made at the same moment", () => {
+  it("picks among the highest free addresses only, never a taken one, and undefined when none is free", () => {
+    const taken = new Set(["172.20.255.253"]);
+    const picked = new Set(Array.from({ length: 200 }, () => pickAddress("172.20.0.0/16", taken, 4)));
+    expect([...picked].sort()).toEqual(["172.20.255.249", "172.20.255.250", "172.20.255.251", "172.20.255.252"]);
+    expect(pickAddress("10.0.0.0/30", new Set(), 8)).toBeUndefined();
+  });
+});
